@@ -1,0 +1,5 @@
+"""Allow ``python -m rarereg``."""
+
+from rarereg.cli import main
+
+main()

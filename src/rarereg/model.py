@@ -1,0 +1,257 @@
+"""Typed views of registry files, and the index that ties them together."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rarereg.loader import Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Hospital:
+    """A legal entity or one of its geographic sites."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    parent: str | None
+    city: str | None
+    region: str | None
+    finess: str | None
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """An FSMR or an ERN."""
+
+    id: str
+    name: str
+    kind: str
+    acronym: str
+    aliases: tuple[str, ...]
+    host: str | None
+    erns: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A national labelling campaign."""
+
+    id: str
+    name: str
+    start: str | None
+    end: str | None
+    aliases: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One department of one hospital taking part in a centre."""
+
+    hospital: str
+    role: str | None
+    department: str | None
+    lead: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A centre's label: its campaign, and dates that override the campaign's."""
+
+    campaign: str
+    start: str | None
+    end: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Centre:
+    """A CRMR, CCMR, CRC or expertise platform."""
+
+    id: str
+    name: str
+    kind: str
+    acronym: str | None
+    aliases: tuple[str, ...]
+    network: str | None
+    erns: tuple[str, ...]
+    reference_centre: str | None
+    label: Label | None
+    sites: tuple[Site, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+Entity = Hospital | Network | Campaign | Centre
+
+
+def _hospital(d: dict[str, Any]) -> Hospital:
+    return Hospital(
+        d["id"],
+        d["name"],
+        tuple(d.get("aliases", ())),
+        d.get("parent"),
+        d.get("city"),
+        d.get("region"),
+        d.get("finess"),
+        d,
+    )
+
+
+def _network(d: dict[str, Any]) -> Network:
+    return Network(
+        d["id"],
+        d["name"],
+        d["kind"],
+        d["acronym"],
+        tuple(d.get("aliases", ())),
+        d.get("host"),
+        tuple(d.get("erns", ())),
+        d,
+    )
+
+
+def _campaign(d: dict[str, Any]) -> Campaign:
+    return Campaign(
+        d["id"], d["name"], d.get("start"), d.get("end"), tuple(d.get("aliases", ())), d
+    )
+
+
+def _centre(d: dict[str, Any]) -> Centre:
+    lab = d.get("label")
+    label = (
+        Label(lab["campaign"], lab.get("start"), lab.get("end"), lab.get("note")) if lab else None
+    )
+    sites = tuple(
+        Site(s["hospital"], s.get("role"), s.get("department"), s.get("lead")) for s in d["sites"]
+    )
+    return Centre(
+        d["id"],
+        d["name"],
+        d["kind"],
+        d.get("acronym"),
+        tuple(d.get("aliases", ())),
+        d.get("network"),
+        tuple(d.get("erns", ())),
+        d.get("reference_centre"),
+        label,
+        sites,
+        d,
+    )
+
+
+_BUILDERS: dict[str, Callable[[dict[str, Any]], Entity]] = {
+    "hospital": _hospital,
+    "network": _network,
+    "campaign": _campaign,
+    "centre": _centre,
+}
+
+
+@dataclass(slots=True)
+class Registry:
+    """Every well-formed entity, by id, with the links between them."""
+
+    hospitals: dict[str, Hospital] = field(default_factory=dict)
+    networks: dict[str, Network] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    centres: dict[str, Centre] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    _children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def get(self, entity_id: str) -> Entity | None:
+        """Any entity by id."""
+        for table in (self.centres, self.hospitals, self.networks, self.campaigns):
+            if entity_id in table:
+                return table[entity_id]
+        return None
+
+    def all_ids(self) -> list[str]:
+        """Every id in the registry."""
+        return [*self.centres, *self.hospitals, *self.networks, *self.campaigns]
+
+    def children(self, hospital_id: str) -> list[str]:
+        """The sites whose parent is this hospital (direct only)."""
+        return self._children.get(hospital_id, [])
+
+    def with_sites(self, hospital_id: str) -> set[str]:
+        """A hospital and all the sites below it, however deep."""
+        out: set[str] = set()
+        todo = [hospital_id]
+        while todo:
+            current = todo.pop()
+            if current in out:
+                continue  # a parent loop is reported by validate; never spin on it
+            out.add(current)
+            todo.extend(self.children(current))
+        return out
+
+    def legal_entity(self, hospital_id: str) -> str:
+        """The top of a hospital's parent chain (itself when it has no parent)."""
+        seen = {hospital_id}
+        current = hospital_id
+        while True:
+            hospital = self.hospitals.get(current)
+            if hospital is None or hospital.parent is None or hospital.parent in seen:
+                return current
+            seen.add(hospital.parent)
+            current = hospital.parent
+
+    def hospital_attr(self, hospital_id: str, attr: str) -> str | None:
+        """A hospital's city or region, inherited from its parent when it says none."""
+        seen: set[str] = set()
+        current: str | None = hospital_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            hospital = self.hospitals.get(current)
+            if hospital is None:
+                return None
+            value: str | None = getattr(hospital, attr)
+            if value:
+                return value
+            current = hospital.parent
+        return None
+
+    def label_dates(self, centre: Centre) -> tuple[str | None, str | None]:
+        """A centre's label start and end: its own dates, else its campaign's."""
+        if centre.label is None:
+            return None, None
+        campaign = self.campaigns.get(centre.label.campaign)
+        start = centre.label.start or (campaign.start if campaign else None)
+        end = centre.label.end or (campaign.end if campaign else None)
+        return start, end
+
+    def competence_centres(self, crmr_id: str) -> list[Centre]:
+        """CCMR attached to a reference centre."""
+        return [c for c in self.centres.values() if c.reference_centre == crmr_id]
+
+
+def build(entries: list[Entry]) -> Registry:
+    """Index the entries that parsed and matched their schema; count the others as skipped."""
+    reg = Registry()
+    tables: dict[str, dict[str, Any]] = {
+        "hospital": reg.hospitals,
+        "network": reg.networks,
+        "campaign": reg.campaigns,
+        "centre": reg.centres,
+    }
+    for entry in entries:
+        if not entry.ok or entry.doc is None:
+            reg.skipped.append(entry.path)
+            continue
+        entity = _BUILDERS[entry.kind](entry.doc.data)
+        if entity.id in reg.paths:
+            reg.skipped.append(entry.path)  # a duplicate id: validate reports it
+            continue
+        tables[entry.kind][entity.id] = entity
+        reg.paths[entity.id] = entry.path
+    for hospital in reg.hospitals.values():
+        if hospital.parent:
+            reg._children[hospital.parent].append(hospital.id)
+    return reg

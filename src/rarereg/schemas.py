@@ -1,0 +1,173 @@
+"""The JSON Schemas: loading them once, and turning their errors into findings."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rarereg.findings import Finding, error
+from rarereg.resources import data_dir
+from rarereg.yamlstrict import PathKey, YamlDoc
+
+KINDS = ("hospital", "network", "campaign", "centre")
+"""Kinds of registry file, each with a schema ``schemas/<kind>.schema.json``."""
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "nothing",
+}
+
+
+def schema_dir() -> Path:
+    """Folder holding the schema files (bundled in the wheel, or the checkout's ``schemas/``)."""
+    return data_dir("schemas")
+
+
+@cache
+def _raw_schemas() -> dict[str, dict[str, Any]]:
+    folder = schema_dir()
+    return {
+        path.name.removesuffix(".schema.json"): json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.schema.json"))
+    }
+
+
+def schema_fingerprint() -> str:
+    """A digest of every schema, so caches keyed on it go stale when a schema changes."""
+    import hashlib
+
+    blob = json.dumps(_raw_schemas(), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@cache
+def validator(kind: str) -> Any:
+    """The validator for one kind of file, built once per process."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    raw = _raw_schemas()
+    resources = [(s["$id"], Resource.from_contents(s)) for s in raw.values()]
+    registry: Registry[Any] = Registry().with_resources(resources)
+    return Draft202012Validator(raw[kind], registry=registry)
+
+
+def property_names(kind: str) -> list[str]:
+    """Top-level keys a file of this kind may have."""
+    return list(_raw_schemas()[kind].get("properties", {}))
+
+
+def check(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
+    """Validate one parsed document against its kind's schema."""
+    findings: list[Finding] = []
+    seen: set[tuple[int, int, str]] = set()
+    for err in validator(kind).iter_errors(doc.data):
+        for finding in _to_findings(err, doc, path):
+            key = (finding.line, finding.col, finding.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(finding)
+    return findings
+
+
+def field_label(path: PathKey) -> str:
+    """``('sites', 0, 'hospital')`` → ``sites[0].hospital``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out or "(top level)"
+
+
+def _to_findings(err: Any, doc: YamlDoc, path: str) -> Iterator[Finding]:
+    where: PathKey = tuple(err.absolute_path)
+    label = field_label(where)
+    validator_name = err.validator
+    instance = err.instance
+    if validator_name == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(err.schema.get("properties", {}))
+        for extra in sorted(set(instance) - set(allowed)):
+            hint = _closest(extra, allowed)
+            where_text = "" if not where else f" in {label}"
+            msg = f"unknown field '{extra}'{where_text}{hint}; allowed: {', '.join(allowed)}"
+            yield error(path, doc.key_pos((*where, extra)), "schema", msg)
+        return
+    if validator_name == "required" and isinstance(instance, dict):
+        for name in err.validator_value:
+            if name not in instance:
+                target = "" if not where else f" in {label}"
+                yield error(
+                    path, doc.pos(where), "schema", f"missing required field '{name}'{target}"
+                )
+        return
+    yield error(path, doc.pos(where), "schema", f"{label}: {_describe(err)}")
+
+
+def _describe(err: Any) -> str:
+    name = err.validator
+    value = err.instance
+    custom = err.schema.get("errorMessage") if isinstance(err.schema, dict) else None
+    if name == "type":
+        wanted = err.validator_value
+        words = _TYPE_WORDS.get(wanted, wanted) if isinstance(wanted, str) else "another type"
+        got = _kind_of(value)
+        if wanted == "string" and isinstance(value, int | float | bool):
+            return (
+                f"expected {words}, got {got} {_yaml_repr(value)}; quote it: '{_yaml_repr(value)}'"
+            )
+        return f"expected {words}, got {got}"
+    if name == "enum":
+        options = [str(o) for o in err.validator_value]
+        hint = _closest(str(value), options) if isinstance(value, str) else ""
+        return f"{value!r} is not one of: {', '.join(options)}{hint}"
+    if name == "dependentRequired":
+        missing = [d for deps in err.validator_value.values() for d in deps if d not in value]
+        return f"needs '{missing[0] if missing else '?'}' too; {custom or 'see the schema'}"
+    if name in ("minLength", "pattern") and err.validator_value in (1, "\\S"):
+        return "must not be empty"
+    if name == "uniqueItems":
+        return "has the same item twice; remove the repeat"
+    if name == "minItems" and err.validator_value == 1:
+        return custom or "must not be empty"
+    if name in ("minimum", "maxLength", "maxItems", "maximum"):
+        return err.message  # type: ignore[no-any-return]
+    if custom:
+        shown = f"{value!r} " if isinstance(value, str | int) else ""
+        return f"{shown}is not {custom}"
+    return err.message  # type: ignore[no-any-return]
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "nothing (empty value)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def _yaml_repr(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _closest(word: str, options: list[str]) -> str:
+    match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

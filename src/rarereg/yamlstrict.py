@@ -1,0 +1,327 @@
+"""A strict YAML reader: libyaml's C parser for events, our own rules for values.
+
+PyYAML's defaults lose data silently (``no`` becomes False, ``010780054`` a
+number, a repeated key overwrites the first), allow anchors and aliases (memory
+bombs), and libyaml's C composer recurses on nesting until the process dies.
+So we take only the *event* stream from the C parser, which does not recurse,
+and build plain values ourselves with an explicit stack: bounded depth, no
+aliases, no tags, no duplicate keys, and the position of every key and value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from rarereg.findings import Finding, error, warning
+
+MAX_BYTES = 1024 * 1024
+"""A registry file is about 1 KB; anything near this limit is a mistake or an attack."""
+MAX_DEPTH = 64
+"""Registry files nest five levels at most; libyaml's composer dies near 30,000."""
+MAX_NODES = 100_000
+"""Bounds the work per file whatever its shape."""
+
+PathKey = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
+# Plain scalars that YAML 1.1 readers (PyYAML's default, Ruby, many editors'
+# tooling) turn into booleans or numbers. We keep them as the text written and
+# warn, so that every reader of the registry agrees on the value.
+_YAML11_BOOL = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)\Z")
+_YAML11_NUMBER = re.compile(
+    r"[-+]?(?:0[0-9_]+|0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[0-9]+_[0-9_]*|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
+)
+_PLAIN_STYLES = (None, "")
+
+
+@dataclass(slots=True)
+class YamlDoc:
+    """A parsed file: plain data, and where each value and key stands (1-based)."""
+
+    data: dict[str, Any]
+    values: dict[PathKey, Pos] = field(default_factory=dict)
+    keys: dict[PathKey, Pos] = field(default_factory=dict)
+
+    def pos(self, path: PathKey) -> Pos:
+        """Position of the value at ``path``, or of its nearest enclosing value."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+    def key_pos(self, path: PathKey) -> Pos:
+        """Position of the key that holds ``path``, else of the value."""
+        return self.keys.get(path) or self.pos(path)
+
+
+class _Stop(Exception):
+    """Internal: a problem after which the file cannot be read further."""
+
+    def __init__(self, pos: Pos, code: str, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.code = code
+        self.message = message
+
+
+def _mark(m: Any) -> Pos:
+    return (m.line + 1, m.column + 1)
+
+
+def _position_of_offset(raw: bytes, offset: int) -> Pos:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return (raw.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
+    """Decode UTF-8 strictly; a BOM is dropped with a warning."""
+    if b"\x00" in raw:
+        pos = _position_of_offset(raw, raw.index(b"\x00"))
+        return None, [error(path, pos, "encoding", "binary file (NUL byte): not a YAML text file")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        pos = _position_of_offset(raw, exc.start)
+        msg = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        return None, [error(path, pos, "encoding", msg)]
+    findings: list[Finding] = []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        findings.append(
+            warning(path, (1, 1), "bom", "file starts with a byte-order mark; remove it")
+        )
+    return text, findings
+
+
+def parse_bytes(raw: bytes, path: str) -> tuple[YamlDoc | None, list[Finding]]:
+    """Parse one registry file's bytes: a mapping with positions, and findings."""
+    if len(raw) > MAX_BYTES:
+        msg = f"file is {len(raw)} bytes, over the {MAX_BYTES}-byte limit for a registry file"
+        return None, [error(path, (1, 1), "file-too-large", msg)]
+    text, findings = decode(raw, path)
+    if text is None:
+        return None, findings
+    doc, more = parse_text(text, path)
+    return doc, findings + more
+
+
+def parse_text(text: str, path: str) -> tuple[YamlDoc | None, list[Finding]]:
+    """Parse YAML text into a :class:`YamlDoc`; problems come back as findings."""
+    builder = _Builder(text, path)
+    try:
+        doc = builder.run()
+    except _Stop as stop:
+        return None, [*builder.findings, error(path, stop.pos, stop.code, stop.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _mark(mark) if mark is not None else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = "; indent with spaces, not tabs" if "tab" in problem else ""
+        return None, [error(path, pos, "yaml-syntax", f"invalid YAML: {problem}{hint}")]
+    except yaml.YAMLError as exc:  # reader errors carry no mark of the same form
+        return None, [error(path, (1, 1), "yaml-syntax", f"invalid YAML: {exc}")]
+    return doc, builder.findings
+
+
+class _Builder:
+    """Builds plain values from libyaml events with an explicit stack."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.findings: list[Finding] = []
+        self.values: dict[PathKey, Pos] = {}
+        self.keys: dict[PathKey, Pos] = {}
+        self._lines: list[str] | None = None
+        self._check_comments = "#" in text
+
+    def run(self) -> YamlDoc:
+        parser = yaml.CSafeLoader(self.text)
+        try:
+            root = self._consume(parser)
+        finally:
+            parser.dispose()
+        if root is _EMPTY:
+            raise _Stop((1, 1), "empty-file", "file holds no YAML document; it should be a mapping")
+        if not isinstance(root, dict):
+            kind = "a list" if isinstance(root, list) else "a single value"
+            raise _Stop(
+                (1, 1), "not-a-mapping", f"top level is {kind}; it must be a mapping of keys"
+            )
+        return YamlDoc(root, self.values, self.keys)
+
+    def _consume(self, parser: Any) -> Any:
+        # Each frame: [container, path, pending key or _NO_KEY, keep value?]
+        stack: list[list[Any]] = []
+        root: Any = _EMPTY
+        documents = 0
+        nodes = 0
+        while parser.check_event():
+            ev = parser.get_event()
+            cls = type(ev)
+            if cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Stop(
+                        _mark(ev.start_mark),
+                        "multiple-documents",
+                        "more than one YAML document; a registry file holds one",
+                    )
+                continue
+            if cls not in _NODE_EVENTS:
+                if cls in _END_EVENTS:
+                    finished = stack.pop()
+                    if not stack:
+                        root = finished[0]
+                    else:
+                        self._attach(stack[-1], finished[0], finished[1])
+                continue
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Stop(
+                    _mark(ev.start_mark), "too-large", f"more than {MAX_NODES} values in one file"
+                )
+            self._refuse_extras(ev)
+            frame = stack[-1] if stack else None
+            if frame is not None and frame[2] is _NO_KEY and isinstance(frame[0], dict):
+                self._take_key(frame, ev)
+                continue
+            child_path = self._child_path(frame)
+            pos = _mark(ev.start_mark)
+            self.values[child_path] = pos
+            if cls is yaml.ScalarEvent:
+                value = self._scalar(ev)
+                if frame is None:
+                    root = value
+                else:
+                    self._attach(frame, value, child_path)
+                continue
+            if len(stack) >= MAX_DEPTH:
+                raise _Stop(pos, "too-deep", f"nested more than {MAX_DEPTH} levels deep")
+            container: Any = {} if cls is yaml.MappingStartEvent else []
+            stack.append([container, child_path, _NO_KEY, True])
+        return root
+
+    def _refuse_extras(self, ev: Any) -> None:
+        if type(ev) is yaml.AliasEvent:
+            raise _Stop(
+                _mark(ev.start_mark),
+                "yaml-alias",
+                f"alias *{ev.anchor} is not allowed; write the value out in full",
+            )
+        if ev.anchor is not None:
+            raise _Stop(
+                _mark(ev.start_mark),
+                "yaml-anchor",
+                f"anchor &{ev.anchor} is not allowed; write values out in full",
+            )
+        if ev.tag is not None and ev.tag != "!":
+            raise _Stop(
+                _mark(ev.start_mark),
+                "yaml-tag",
+                f"tag {ev.tag} is not allowed; quote the value if it is text",
+            )
+
+    def _take_key(self, frame: list[Any], ev: Any) -> None:
+        pos = _mark(ev.start_mark)
+        if type(ev) is not yaml.ScalarEvent:
+            raise _Stop(pos, "complex-key", "a mapping key must be plain text")
+        key = ev.value
+        mapping: dict[str, Any] = frame[0]
+        key_path = (*frame[1], key)
+        if key in mapping:
+            first = self.keys.get(key_path, pos)
+            self.findings.append(
+                error(
+                    self.path,
+                    pos,
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first at line {first[0]}); keep one of them",
+                )
+            )
+            frame[3] = False
+        else:
+            frame[3] = True
+            self.keys[key_path] = pos
+        frame[2] = key
+
+    def _child_path(self, frame: list[Any] | None) -> PathKey:
+        if frame is None:
+            return ()
+        if isinstance(frame[0], dict):
+            key: str | int = frame[2]
+        else:
+            key = len(frame[0])
+        return (*frame[1], key)
+
+    def _attach(self, frame: list[Any], value: Any, path: PathKey) -> None:
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            return
+        if frame[3]:
+            container[frame[2]] = value
+        frame[2] = _NO_KEY
+
+    def _scalar(self, ev: Any) -> Any:
+        value: str = ev.value
+        if ev.style not in _PLAIN_STYLES:
+            return value
+        if self._check_comments:
+            self._check_trailing_comment(ev)
+        if value in _NULLS:
+            return None
+        if value in _BOOLS:
+            return _BOOLS[value]
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        if _YAML11_BOOL.match(value) or _YAML11_NUMBER.match(value):
+            self.findings.append(
+                warning(
+                    self.path,
+                    _mark(ev.start_mark),
+                    "ambiguous-value",
+                    f"unquoted {value} is read as the text '{value}', but other YAML readers "
+                    f"take it for a boolean or number; quote it: '{value}'",
+                )
+            )
+        return value
+
+    def _check_trailing_comment(self, ev: Any) -> None:
+        """Warn when `a #b` silently cut a plain value at ' #'."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        end = ev.end_mark
+        if end.line >= len(self._lines):
+            return
+        rest = self._lines[end.line][end.column :]
+        stripped = rest.lstrip(" \t")
+        if stripped.startswith("#") and len(stripped) > 1 and stripped[1] not in " \t#":
+            cut = stripped.rstrip()
+            self.findings.append(
+                warning(
+                    self.path,
+                    _mark(ev.start_mark),
+                    "comment-in-value",
+                    f"'{ev.value}' is followed by '{cut}', which YAML reads as a comment; "
+                    f"quote the value if the rest belongs to it",
+                )
+            )
+
+
+_EMPTY = object()
+_NO_KEY = object()
+_NODE_EVENTS = frozenset(
+    {yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent}
+)
+_END_EVENTS = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})

@@ -143,6 +143,20 @@ def write_registry(root: Path, data: dict[str, dict[str, dict[str, Any]]]) -> Pa
     return root
 
 
+TODAY = "2025-06-01"
+"""The date every test runs on, so results do not change with the calendar."""
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin rarereg's idea of today."""
+    import datetime as dt
+
+    from rarereg import labels
+
+    monkeypatch.setattr(labels, "today", lambda: dt.date.fromisoformat(TODAY))
+
+
 @pytest.fixture
 def base_data() -> dict[str, dict[str, dict[str, Any]]]:
     """A deep copy of the base registry content, to change in a test."""

@@ -285,3 +285,12 @@ def test_nearest_registry_folder_is_found(
     monkeypatch.chdir(registry / "centres")
     result = run(runner, "validate")
     assert result.exit_code == 0 and "12 files" in result.stdout
+
+
+def test_unreadable_file_does_not_cascade(
+    make_registry: Callable[[Data], Path], base_data: Data
+) -> None:
+    """References to a file that fails to parse are not reported as unknown."""
+    registry = make_registry(base_data)
+    (registry / "hospitals" / "chu-lille.yaml").write_text("id: chu-lille\nname: [\n")
+    assert codes_for(registry) == {"yaml-syntax"}

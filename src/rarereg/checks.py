@@ -51,7 +51,7 @@ def run(loaded: Loaded) -> list[Finding]:
     parsed = [e for e in loaded.entries if e.doc is not None]
     findings: list[Finding] = []
     findings.extend(_check_ids(parsed))
-    ctx = _context(parsed, loaded.root)
+    ctx = _context(parsed, [e for e in loaded.entries if e.doc is None], loaded.root)
     for entry in parsed:
         assert entry.doc is not None
         findings.extend(_check_dates(entry.doc, entry.path))
@@ -64,7 +64,7 @@ def run(loaded: Loaded) -> list[Finding]:
     return findings
 
 
-def _context(parsed: list[Entry], root: Path) -> _Ctx:
+def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
     kinds: dict[str, str] = {}
     network_kind: dict[str, Any] = {}
     centre_kind: dict[str, Any] = {}
@@ -82,6 +82,10 @@ def _context(parsed: list[Entry], root: Path) -> _Ctx:
         elif entry.kind == "campaign":
             data = entry.doc.data
             campaign_dates.setdefault(entity_id, (data.get("start"), data.get("end")))
+    for entry in unreadable:
+        # A file that could not be read still exists: its references are not unknown, which
+        # would bury the one real problem under a cascade of follow-on errors.
+        kinds.setdefault(entry.stem, entry.kind)
     return _Ctx(kinds, network_kind, centre_kind, campaign_dates, root / "sources")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import os
 import sys
@@ -50,6 +51,35 @@ class ShowFormat(str, enum.Enum):
 
     table = "table"
     json = "json"
+
+
+class ExpiringFormat(str, enum.Enum):
+    """Output formats of ``expiring``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    ics = "ics"
+
+
+class ReportFormat(str, enum.Enum):
+    """Output formats of ``report``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class ReportBy(str, enum.Enum):
+    """Breakdowns of ``report``."""
+
+    kind = "kind"
+    hospital = "hospital"
+    network = "network"
+    region = "region"
+    campaign = "campaign"
+    end_year = "end-year"
 
 
 class ListWhat(str, enum.Enum):
@@ -104,6 +134,26 @@ ErnOpt = Annotated[
     list[str] | None,
     typer.Option("--ern", metavar="ERN", help="European Reference Network id, acronym or name."),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        show_default=False,
+        help="Answer as of this date (YYYY-MM-DD) instead of today.",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        show_default=False,
+        dir_okay=False,
+        help="Write to FILE (atomically) instead of stdout.",
+    ),
+]
 SearchOpt = Annotated[
     str | None,
     typer.Option(
@@ -145,6 +195,27 @@ def _registry_path(explicit: Path | None) -> Path:
         fail(str(exc))
 
 
+def _as_of(text: str | None) -> dt.date:
+    """The --as-of date, or today."""
+    from rarereg.labels import DateError, parse_date, today
+
+    if text is None:
+        return today()
+    try:
+        return parse_date(text, "--as-of")
+    except DateError as exc:
+        fail(str(exc))
+
+
+def _span(start: dt.date, text: str, option: str) -> dt.date:
+    from rarereg.labels import DateError, add_span
+
+    try:
+        return add_span(start, text)
+    except DateError as exc:
+        fail(f"{option}: {exc}")
+
+
 def _load(explicit: Path | None) -> Registry:
     from rarereg.validate import load_registry
 
@@ -172,6 +243,15 @@ def validate(
     ] = None,
     registry: RegistryOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    as_of: AsOfOpt = None,
+    expiry_window: Annotated[
+        str,
+        typer.Option(
+            "--expiry-window",
+            metavar="SPAN",
+            help="Warn about labels ending within this span (e.g. 90d, 26w, 6m, 1y).",
+        ),
+    ] = "180d",
     fmt: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ValidateFormat.text,
@@ -202,7 +282,10 @@ def validate(
             )
         root = registry or found or root
         only = _display_paths(paths, cwd)
-    report = run_validate(root, cwd, only)
+    today = _as_of(as_of)
+    report = run_validate(
+        root, cwd, only, today=today, warn_until=_span(today, expiry_window, "--expiry-window")
+    )
     if fmt is ValidateFormat.json:
         sys.stdout.write(reporters.as_json(report, strict=strict))
     elif fmt is ValidateFormat.github:
@@ -235,9 +318,11 @@ def list_(
     city: CityOpt = None,
     ern: ErnOpt = None,
     search: SearchOpt = None,
+    as_of: AsOfOpt = None,
     fmt: Annotated[
         TableFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TableFormat.table,
+    output: OutputOpt = None,
     registry: RegistryOpt = None,
 ) -> None:
     """List centres (one row per centre and site), hospitals, networks or campaigns.
@@ -246,9 +331,9 @@ def list_(
 
     Example: rarereg list --hospital "CHU Lille" --kind crmr
     """
-    from rarereg import query
+    from rarereg import labels, query
 
-    reg = _load(registry)
+    reg = labels.labelled_on(_load(registry), _as_of(as_of))
     filters = query.Filters(
         hospital or [], network or [], kind or [], region or [], city or [], ern or [], search
     )
@@ -256,8 +341,14 @@ def list_(
         rows = query.list_rows(reg, what.value, filters)
     except query.QueryError as exc:
         fail(str(exc))
-    columns = query.COLUMNS[what.value]
-    _emit_rows(rows, columns, fmt, what.value)
+    _emit(
+        rows,
+        query.COLUMNS[what.value],
+        fmt.value,
+        output,
+        _TABLE_COLUMNS[what.value],
+        empty=f"No {what.value} match.",
+    )
 
 
 _TABLE_COLUMNS = {
@@ -296,29 +387,12 @@ _TABLE_COLUMNS = {
 }
 
 
-def _emit_rows(
-    rows: list[dict[str, object]], columns: tuple[str, ...], fmt: TableFormat, what: str
-) -> None:
-    from rarereg import formats
-
-    if fmt is TableFormat.json:
-        sys.stdout.write(formats.to_json(rows))
-    elif fmt is TableFormat.csv:
-        sys.stdout.write(formats.to_csv(rows, columns))
-    elif not rows:
-        typer.echo(f"No {what} match.", err=True)
-    else:
-        from rarereg import console
-
-        console.stdout().print(console.table(rows, _TABLE_COLUMNS[what]))
-        typer.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
-
-
 @app.command()
 def show(
     entity_id: Annotated[
         str, typer.Argument(metavar="ID", help="Id of a centre, hospital, network or campaign.")
     ],
+    as_of: AsOfOpt = None,
     fmt: Annotated[
         ShowFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ShowFormat.table,
@@ -327,19 +401,25 @@ def show(
     """Show one entity and everything that points to it.
 
     A crmr with its sites and competence centres; a hospital with its sites and centres;
-    a network with its centres; a campaign with the centres it labelled.
+    a network with its centres; a campaign with the centres it labelled. Related centres are
+    those labelled on the --as-of date (default today).
 
     Example: rarereg show chu-lille
     """
-    from rarereg import formats, query
+    from rarereg import formats, labels, query
 
-    reg = _load(registry)
+    full = _load(registry)
+    day = _as_of(as_of)
+    reg = labels.labelled_on(full, day)
     try:
-        entity = query.find_entity(reg, entity_id)
+        entity = query.find_entity(full, entity_id)
     except query.QueryError as exc:
         fail(str(exc))
     view = query.related(reg, entity)
-    view["file"] = reg.paths.get(entity.id)
+    view["as_of"] = day.isoformat()
+    if entity.id in full.centres:
+        view["labelled_on_as_of"] = entity.id in reg.centres
+    view["file"] = full.paths.get(entity.id)
     if fmt is ShowFormat.json:
         sys.stdout.write(formats.to_json(view))
         return
@@ -348,6 +428,270 @@ def show(
     out = console.stdout()
     for part in console.record(view):
         out.print(part)
+
+
+@app.command()
+def expiring(
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", metavar="YEAR", show_default=False, help="Labels ending in this year."
+        ),
+    ] = None,
+    before: Annotated[
+        str | None,
+        typer.Option(
+            "--before", metavar="DATE", show_default=False, help="Labels ending before this date."
+        ),
+    ] = None,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            metavar="SPAN",
+            show_default=False,
+            help="Labels ending within this span of today or --as-of (e.g. 180d, 26w, 6m, 1y).",
+        ),
+    ] = None,
+    include_expired: Annotated[
+        bool, typer.Option("--include-expired", help="Also list labels that have already ended.")
+    ] = False,
+    fail_if_any: Annotated[
+        bool, typer.Option("--fail-if-any", help="Exit 1 when any label is listed (for CI).")
+    ] = False,
+    hospital: HospitalOpt = None,
+    network: NetworkOpt = None,
+    kind: KindOpt = None,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[ExpiringFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ExpiringFormat.table
+    ),
+    output: OutputOpt = None,
+    registry: RegistryOpt = None,
+) -> None:
+    """Labels that end soon, soonest first, with days left.
+
+    A label ends on its own label.end, else on its campaign's end. Without --year, --before or
+    --within, every label still running is listed. --format ics gives a calendar file with one
+    event per label end.
+
+    Example: rarereg expiring --within 6m --hospital "CHU Lille" --format ics -o renewals.ics
+    """
+    from rarereg import labels, query
+
+    reg = _load(registry)
+    today = _as_of(as_of)
+    try:
+        cut = labels.parse_date(before, "--before") if before else None
+    except labels.DateError as exc:
+        fail(str(exc))
+    until = _span(today, within, "--within") if within else None
+    filters = query.Filters(hospital or [], network or [], kind or [], region or [])
+    try:
+        resolved = query.resolve(reg, filters)
+    except query.QueryError as exc:
+        fail(str(exc))
+    found = [
+        e
+        for e in labels.expiring(
+            reg, today, year=year, before=cut, until=until, include_expired=include_expired
+        )
+        if query.centre_matches(reg, e.centre, resolved)
+    ]
+    rows = [_expiry_row(reg, e) for e in found]
+    if fmt is ExpiringFormat.ics:
+        from rarereg import ics
+
+        _deliver(ics.calendar(reg, found, today), output)
+    else:
+        _emit(
+            rows,
+            _EXPIRY_COLUMNS,
+            fmt.value,
+            output,
+            _EXPIRY_TABLE,
+            empty=f"No label ends as asked (as of {today.isoformat()}).",
+        )
+    raise typer.Exit(EXIT_FINDINGS if fail_if_any and rows else EXIT_OK)
+
+
+_EXPIRY_COLUMNS = ("id", "name", "kind", "network", "hospitals", "campaign", "end", "days_left")
+_EXPIRY_TABLE = [
+    ("id", "id"),
+    ("kind", "kind"),
+    ("network", "network"),
+    ("hospitals", "hospitals"),
+    ("end", "ends"),
+    ("days_left", "days left"),
+]
+
+
+def _expiry_row(reg: Registry, e: object) -> dict[str, object]:
+    from rarereg.labels import Expiry
+
+    assert isinstance(e, Expiry)
+    c = e.centre
+    network = reg.networks[c.network].acronym if c.network in reg.networks else c.network
+    names = [
+        reg.hospitals[s.hospital].name if s.hospital in reg.hospitals else s.hospital
+        for s in c.sites
+    ]
+    return {
+        "id": c.id,
+        "name": c.name,
+        "kind": c.kind,
+        "network": network,
+        "hospitals": "; ".join(dict.fromkeys(names)),
+        "campaign": c.label.campaign if c.label else None,
+        "end": e.end.isoformat(),
+        "days_left": e.days_left,
+    }
+
+
+@app.command()
+def report(
+    by: Annotated[
+        ReportBy | None,
+        typer.Option(
+            "--by",
+            show_default=False,
+            help="One breakdown only. Default: every breakdown (or per hospital with --hospital).",
+        ),
+    ] = None,
+    hospital: HospitalOpt = None,
+    network: NetworkOpt = None,
+    kind: KindOpt = None,
+    region: RegionOpt = None,
+    city: CityOpt = None,
+    ern: ErnOpt = None,
+    search: SearchOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ReportFormat.table
+    ),
+    output: OutputOpt = None,
+    registry: RegistryOpt = None,
+) -> None:
+    """Counts of centres and sites: by kind, hospital, network, region, campaign, end year.
+
+    CRMR sites are counted as coordinating and constitutive (or role unstated), then CCMR, CRC
+    and platforms, as hospitals publish them; a hospital's sites are folded into its legal entity.
+    Where a hospital's file records the counts it publishes, they are shown beside the registry's.
+
+    Example: rarereg report --hospital "CHU Lille" --hospital "CHU de Reims"
+    """
+    from rarereg import labels, query
+    from rarereg import report as counts
+
+    day = _as_of(as_of)
+    reg = labels.labelled_on(_load(registry), day)
+    filters = query.Filters(
+        hospital or [], network or [], kind or [], region or [], city or [], ern or [], search
+    )
+    try:
+        resolved = query.resolve(reg, filters)
+    except query.QueryError as exc:
+        fail(str(exc))
+    recs = counts.records(reg, resolved)
+    named = [reg.legal_entity(h) for h in resolved.matched_hospitals] if hospital else None
+    named = list(dict.fromkeys(named)) if named else None
+    chosen = [by.value] if by else (["hospital"] if hospital else list(counts.BREAKDOWNS))
+    sections = [
+        (name, counts.breakdown(reg, recs, name, named), counts.columns(name)) for name in chosen
+    ]
+    if fmt is ReportFormat.json:
+        from rarereg import formats
+
+        payload = {"as_of": day.isoformat(), **{name: rows for name, rows, _ in sections}}
+        _deliver(formats.to_json(payload), output)
+    elif fmt is ReportFormat.csv:
+        _deliver(_report_csv(sections), output)
+    elif fmt is ReportFormat.markdown:
+        from rarereg import formats
+
+        titled = [
+            (f"By {name} (as of {day.isoformat()})", rows, cols) for name, rows, cols in sections
+        ]
+        _deliver(formats.to_markdown(titled), output)
+    else:
+        from rarereg import console
+
+        out = console.stdout()
+        for name, rows, cols in sections:
+            shown = [c for c in cols if any(row.get(c) is not None for row in rows)]
+            headings = [(c, _REPORT_HEADINGS.get(c, c)) for c in shown or cols]
+            out.print(console.table(rows, headings, title=f"By {name} (as of {day.isoformat()})"))
+
+
+_REPORT_HEADINGS = {
+    "key": "id",
+    "crmr_coordinating": "CRMR coord.",
+    "crmr_constitutive": "CRMR const.",
+    "crmr_role_unstated": "CRMR role?",
+    "crmr_sites": "CRMR sites",
+    "ccmr": "CCMR",
+    "crc": "CRC",
+    "platform": "platforms",
+    "published_crmr": "published CRMR",
+    "published_ccmr": "published CCMR",
+    "published_crc": "published CRC",
+    "published_platform": "published platforms",
+    "published_as_of": "published as of",
+    "role_unstated": "role?",
+}
+
+
+def _report_csv(sections: list[tuple[str, list[dict[str, object]], tuple[str, ...]]]) -> str:
+    """One CSV: a single breakdown as is, several with a leading 'breakdown' column."""
+    from rarereg import formats
+
+    if len(sections) == 1:
+        _, rows, cols = sections[0]
+        return formats.to_csv(rows, cols)
+    cols_all = list(dict.fromkeys(c for _, _, cols in sections for c in cols))
+    rows_all = [{"breakdown": name, **row} for name, rows, _ in sections for row in rows]
+    return formats.to_csv(rows_all, ["breakdown", *cols_all])
+
+
+def _deliver(text: str, output: Path | None) -> None:
+    """Text to stdout, or atomically to a file."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from rarereg.output import write_atomic
+
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    typer.echo(f"wrote {output}", err=True)
+
+
+def _emit(
+    rows: list[dict[str, object]],
+    columns: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    headings: list[tuple[str, str]],
+    empty: str,
+) -> None:
+    """Rows as json, csv or a table (a table cannot go to a file: use json or csv)."""
+    from rarereg import formats
+
+    if fmt == "json":
+        _deliver(formats.to_json(rows), output)
+    elif fmt == "csv":
+        _deliver(formats.to_csv(rows, columns), output)
+    elif output is not None:
+        fail("--output needs --format json or csv (or ics, markdown where offered)")
+    elif not rows:
+        typer.echo(empty, err=True)
+    else:
+        from rarereg import console
+
+        console.stdout().print(console.table(rows, headings))
+        typer.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
 
 
 def main() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,3 +40,32 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 def to_json(data: Any) -> str:
     """Indented JSON, UTF-8 text kept as is, ending in a newline."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _md_cell(value: Any) -> str:
+    """A Markdown table cell: HTML and Markdown characters escaped, one line."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value)
+    text = html.escape(str(value), quote=False)
+    text = " ".join(text.split())
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+
+
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|~]")
+
+
+def to_markdown(sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[str]]]) -> str:
+    """Sections of pipe tables, each under a heading, ready to paste into a page or a PR."""
+    out: list[str] = []
+    for title, rows, columns in sections:
+        out.append(f"### {_md_cell(title)}\n")
+        if not rows:
+            out.append("_nothing_\n")
+            continue
+        out.append("| " + " | ".join(_md_cell(c) for c in columns) + " |")
+        out.append("|" + "|".join(" --- " for _ in columns) + "|")
+        out.extend("| " + " | ".join(_md_cell(row.get(c)) for c in columns) + " |" for row in rows)
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -165,6 +165,18 @@ class Registry:
     skipped: list[str] = field(default_factory=list)
     _children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
+    def with_centres(self, centres: dict[str, Centre]) -> Registry:
+        """The same registry with another set of centres (e.g. those labelled on a date)."""
+        return Registry(
+            self.hospitals,
+            self.networks,
+            self.campaigns,
+            centres,
+            self.paths,
+            self.skipped,
+            self._children,
+        )
+
     def get(self, entity_id: str) -> Entity | None:
         """Any entity by id."""
         for table in (self.centres, self.hospitals, self.networks, self.campaigns):

@@ -192,6 +192,13 @@ def _centre_matches(c: Centre, r: Resolved) -> bool:
     return _text_matches(r.search, [c.name, c.acronym, *c.aliases])
 
 
+def centre_matches(reg: Registry, centre: Centre, r: Resolved) -> bool:
+    """A centre passes when its own fields match and at least one of its sites does."""
+    return _centre_matches(centre, r) and any(
+        _site_matches(reg, s.hospital, r) for s in centre.sites
+    )
+
+
 CENTRE_COLUMNS = (
     "id",
     "name",

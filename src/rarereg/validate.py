@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarereg import checks, loader, model
+from rarereg import checks, label_checks, loader, model
 from rarereg.findings import Finding, Severity
 
 
@@ -33,19 +34,35 @@ class Report:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
-def all_findings(loaded: loader.Loaded) -> list[Finding]:
-    """Per-file findings (YAML, schema) and cross-file findings, sorted by place."""
+def all_findings(loaded: loader.Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
+    """Per-file findings (YAML, schema), cross-file and calendar findings, sorted by place."""
     findings = list(loaded.findings)
     for entry in loaded.entries:
         findings.extend(entry.findings)
     findings.extend(checks.run(loaded))
+    findings.extend(label_checks.check(loaded, today, warn_until))
     return sorted(findings, key=Finding.sort_key)
 
 
-def validate(root: Path, cwd: Path, only: Iterable[str] | None = None) -> Report:
-    """Check the registry at ``root``; with ``only``, report just those files' findings."""
+def validate(
+    root: Path,
+    cwd: Path,
+    only: Iterable[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    warn_until: dt.date | None = None,
+) -> Report:
+    """Check the registry at ``root``; with ``only``, report just those files' findings.
+
+    ``today`` (default: the real date) decides which labels have ended; labels ending
+    on or before ``warn_until`` (default: six months on) are warned about.
+    """
+    from rarereg import labels
+
+    today = today or labels.today()
+    warn_until = warn_until or labels.add_span(today, label_checks.DEFAULT_WINDOW)
     loaded = loader.load(root, cwd)
-    findings = all_findings(loaded)
+    findings = all_findings(loaded, today, warn_until)
     if only is not None:
         wanted = set(only)
         findings = [f for f in findings if f.path in wanted]

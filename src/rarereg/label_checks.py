@@ -1,0 +1,76 @@
+"""Validation of labels against the calendar: ending soon (warning) or already ended (error)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rarereg.findings import Finding, error, warning
+from rarereg.labels import ENDED_STATUSES
+from rarereg.loader import Entry, Loaded
+from rarereg.yamlstrict import PathKey
+
+DEFAULT_WINDOW = "180d"
+"""Warn this long before a label ends (six months, the usual renewal lead time)."""
+
+
+def check(loaded: Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
+    """`label-expired` for ended labels of centres still marked labelled; `label-expiring` soon."""
+    campaigns = _campaign_ends(loaded.entries)
+    findings = []
+    for entry in loaded.entries:
+        if entry.kind != "centre" or not entry.ok or entry.doc is None:
+            continue
+        data = entry.doc.data
+        label = data.get("label")
+        if not label or data.get("status") in ENDED_STATUSES:
+            continue
+        own_end = _date(label.get("end"))
+        where: PathKey = ("label", "end") if own_end else ("label", "campaign")
+        end, origin = (own_end, "") if own_end else campaigns.get(label["campaign"], (None, ""))
+        if end is None:
+            continue
+        pos = entry.doc.pos(where)
+        if end < today:
+            findings.append(
+                error(
+                    entry.path,
+                    pos,
+                    "label-expired",
+                    f"label ended on {end.isoformat()}{origin}; record the renewal, or mark the "
+                    f"centre 'status: lapsed' (or 'withdrawn')",
+                )
+            )
+        elif end <= warn_until:
+            days = (end - today).days
+            findings.append(
+                warning(
+                    entry.path,
+                    pos,
+                    "label-expiring",
+                    f"label ends on {end.isoformat()}{origin}, in {days} day(s)",
+                )
+            )
+    return findings
+
+
+def _campaign_ends(entries: list[Entry]) -> dict[Any, tuple[dt.date | None, str]]:
+    ends: dict[Any, tuple[dt.date | None, str]] = {}
+    for entry in entries:
+        if entry.kind == "campaign" and entry.ok and entry.doc is not None:
+            data = entry.doc.data
+            line = entry.doc.pos(("end",))[0]
+            ends[data["id"]] = (
+                _date(data.get("end")),
+                f" (end of campaign {data['id']}, {entry.path}:{line})",
+            )
+    return ends
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

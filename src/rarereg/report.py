@@ -1,0 +1,194 @@
+"""Counts: how many centres and sites, by kind, hospital, network, region, campaign, end year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rarereg import labels
+from rarereg.model import Centre, Registry, Site
+from rarereg.query import Resolved, centre_matches
+
+BREAKDOWNS = ("kind", "hospital", "network", "region", "campaign", "end-year")
+COUNT_KEYS = (
+    "crmr_coordinating",
+    "crmr_constitutive",
+    "crmr_role_unstated",
+    "crmr_sites",
+    "ccmr",
+    "crc",
+    "platform",
+    "total",
+)
+KIND_KEYS = ("kind", "centres", "sites", "coordinating", "constitutive", "role_unstated")
+PUBLISHED_KEYS = (
+    "published_crmr",
+    "published_ccmr",
+    "published_crc",
+    "published_platform",
+    "published_as_of",
+)
+NONE = "(none)"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One site of one centre: the unit that hospitals count."""
+
+    centre: Centre
+    site: Site
+
+
+def records(reg: Registry, r: Resolved) -> list[Record]:
+    """Every site that passes the filters (centre-level filters on the centre, site-level on it)."""
+    out = []
+    for centre in reg.centres.values():
+        if not centre_matches(reg, centre, r):
+            continue
+        for site in centre.sites:
+            if r.hospitals is None or site.hospital in r.hospitals:
+                out.append(Record(centre, site))
+    return out
+
+
+def _count(recs: Iterable[Record]) -> dict[str, int]:
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    for rec in recs:
+        kind = rec.centre.kind
+        if kind == "crmr":
+            role = rec.site.role or "role_unstated"
+            counts[f"crmr_{role}"] += 1
+            counts["crmr_sites"] += 1
+        else:
+            counts[kind] += 1
+        counts["total"] += 1
+    return counts
+
+
+def by_kind(recs: list[Record]) -> list[dict[str, Any]]:
+    """Per kind: distinct centres and sites; for crmr, sites by role."""
+    rows = []
+    for kind in ("crmr", "ccmr", "crc", "platform"):
+        mine = [rec for rec in recs if rec.centre.kind == kind]
+        roles = [rec.site.role for rec in mine]
+        rows.append(
+            {
+                "kind": kind,
+                "centres": len({rec.centre.id for rec in mine}),
+                "sites": len(mine),
+                "coordinating": roles.count("coordinating") if kind == "crmr" else None,
+                "constitutive": roles.count("constitutive") if kind == "crmr" else None,
+                "role_unstated": roles.count(None) if kind == "crmr" else None,
+            }
+        )
+    return rows
+
+
+def _grouped(
+    recs: list[Record], key: Callable[[Record], str], name: Callable[[str], str | None]
+) -> list[dict[str, Any]]:
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for rec in recs:
+        groups[key(rec)].append(rec)
+    rows = [{"key": k, "name": name(k), **_count(v)} for k, v in groups.items()]
+    return sorted(rows, key=lambda row: (row["key"] == NONE, -row["total"], row["key"]))
+
+
+def by_hospital(
+    reg: Registry, recs: list[Record], only: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Per legal entity, its sites folded in, with the counts it publishes beside ours."""
+    rows = _grouped(
+        recs,
+        lambda rec: reg.legal_entity(rec.site.hospital),
+        lambda k: reg.hospitals[k].name if k in reg.hospitals else None,
+    )
+    if only is not None:
+        present = {row["key"] for row in rows}
+        rows += [
+            {"key": k, "name": reg.hospitals[k].name, **_count([])}
+            for k in only
+            if k not in present
+        ]
+        order = {k: i for i, k in enumerate(only)}
+        rows = sorted((row for row in rows if row["key"] in order), key=lambda r: order[r["key"]])
+    for row in rows:
+        row.update(_published(reg, row["key"]))
+    return rows
+
+
+def _published(reg: Registry, hospital_id: str) -> dict[str, Any]:
+    hospital = reg.hospitals.get(hospital_id)
+    counts = hospital.raw.get("published_counts") if hospital else None
+    if not counts:
+        return dict.fromkeys(PUBLISHED_KEYS)
+    return {
+        "published_crmr": counts.get("crmr"),
+        "published_ccmr": counts.get("ccmr"),
+        "published_crc": counts.get("crc"),
+        "published_platform": counts.get("platform"),
+        "published_as_of": counts.get("as_of"),
+    }
+
+
+def by_network(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
+    """Per filière."""
+    return _grouped(
+        recs,
+        lambda rec: rec.centre.network or NONE,
+        lambda k: reg.networks[k].acronym if k in reg.networks else None,
+    )
+
+
+def by_region(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
+    """Per region of each site."""
+    return _grouped(
+        recs, lambda rec: reg.hospital_attr(rec.site.hospital, "region") or NONE, lambda k: None
+    )
+
+
+def by_campaign(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
+    """Per labelling campaign."""
+    return _grouped(
+        recs,
+        lambda rec: rec.centre.label.campaign if rec.centre.label else NONE,
+        lambda k: reg.campaigns[k].name if k in reg.campaigns else None,
+    )
+
+
+def by_end_year(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
+    """Per year in which the label ends."""
+
+    def year(rec: Record) -> str:
+        end = labels.span(reg, rec.centre).end
+        return str(end.year) if end else NONE
+
+    rows = _grouped(recs, year, lambda k: None)
+    return sorted(rows, key=lambda row: (row["key"] == NONE, row["key"]))
+
+
+def columns(by: str) -> tuple[str, ...]:
+    """The keys of one breakdown's rows, in order."""
+    if by == "kind":
+        return KIND_KEYS
+    extra = PUBLISHED_KEYS if by == "hospital" else ()
+    return ("key", "name", *COUNT_KEYS, *extra)
+
+
+def breakdown(
+    reg: Registry, recs: list[Record], by: str, hospitals: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of one breakdown."""
+    if by == "kind":
+        return by_kind(recs)
+    if by == "hospital":
+        return by_hospital(reg, recs, hospitals)
+    table = {
+        "network": by_network,
+        "region": by_region,
+        "campaign": by_campaign,
+        "end-year": by_end_year,
+    }
+    return table[by](reg, recs)

@@ -42,7 +42,7 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _md_cell(value: Any) -> str:
+def md_escape(value: Any) -> str:
     """A Markdown table cell: HTML and Markdown characters escaped, one line."""
     if value is None:
         return ""
@@ -60,12 +60,12 @@ def to_markdown(sections: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence
     """Sections of pipe tables, each under a heading, ready to paste into a page or a PR."""
     out: list[str] = []
     for title, rows, columns in sections:
-        out.append(f"### {_md_cell(title)}\n")
+        out.append(f"### {md_escape(title)}\n")
         if not rows:
             out.append("_nothing_\n")
             continue
-        out.append("| " + " | ".join(_md_cell(c) for c in columns) + " |")
+        out.append("| " + " | ".join(md_escape(c) for c in columns) + " |")
         out.append("|" + "|".join(" --- " for _ in columns) + "|")
-        out.extend("| " + " | ".join(_md_cell(row.get(c)) for c in columns) + " |" for row in rows)
+        out.extend("| " + " | ".join(md_escape(row.get(c)) for c in columns) + " |" for row in rows)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -159,13 +159,13 @@ def read_entry(kind: str, path: Path, shown: str) -> Entry:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return Entry(
-            kind,
-            stem,
-            shown,
-            None,
-            [error(shown, (1, 1), "unreadable", f"cannot read the file: {reason}")],
-        )
+        finding = error(shown, (1, 1), "unreadable", f"cannot read the file: {reason}")
+        return Entry(kind, stem, shown, None, [finding])
+    return entry_from_bytes(kind, stem, shown, raw)
+
+
+def entry_from_bytes(kind: str, stem: str, shown: str, raw: bytes) -> Entry:
+    """Parse and schema-check one file's content, wherever it was read from (disk, git)."""
     doc, findings = parse_bytes(raw, shown)
     if doc is not None:
         findings.extend(schemas.check(kind, doc, shown))

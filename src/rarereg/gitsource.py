@@ -1,0 +1,115 @@
+"""Reading a registry as it was at a git revision, straight from git's objects.
+
+Nothing is checked out and the working tree is never touched. Git runs with argument lists
+(never a shell), with ``--`` before paths, and a revision that starts with ``-`` is refused so it
+can never be taken for an option.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from rarereg.loader import FOLDERS
+
+
+class GitError(Exception):
+    """Git is missing, the folder is not in a repository, or the revision is unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    """One registry file at a revision."""
+
+    kind: str
+    path: str
+    oid: str
+
+
+def _git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args],
+            input=data,
+            capture_output=True,
+            check=False,
+            timeout=300,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (needed to read revisions)") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} took too long") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def repository_of(folder: Path) -> tuple[Path, str]:
+    """The top of the git work tree holding ``folder``, and the folder's path inside it."""
+    try:
+        top = _git(folder, "rev-parse", "--show-toplevel").decode().strip()
+    except GitError:
+        raise GitError(f"{folder} is not inside a git repository") from None
+    inside = folder.resolve().relative_to(Path(top).resolve()).as_posix()
+    return Path(top), "" if inside == "." else inside
+
+
+def resolve_revision(repo: Path, revision: str) -> str:
+    """The commit id a revision names; unknown names and option-like names are refused."""
+    if not revision or revision.startswith("-"):
+        raise GitError(f"'{revision}' is not a revision (it may not start with '-')")
+    try:
+        return (
+            _git(
+                repo,
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                f"{revision}^{{commit}}",
+            )
+            .decode()
+            .strip()
+        )
+    except GitError:
+        raise GitError(f"unknown revision '{revision}'") from None
+
+
+def list_blobs(repo: Path, commit: str, prefix: str) -> list[Blob]:
+    """Registry files (``<kind folder>/<id>.yaml``) under ``prefix`` at ``commit``."""
+    spec = f"{prefix}/" if prefix else "."
+    out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", spec)
+    blobs = []
+    base = f"{prefix}/" if prefix else ""
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        _mode, kind_of_object, oid = meta.decode().split()
+        path = name.decode("utf-8", "surrogateescape")
+        inner = path[len(base) :].split("/")
+        if kind_of_object != "blob" or len(inner) != 2 or inner[0] not in FOLDERS:
+            continue
+        if inner[1].endswith(".yaml"):
+            blobs.append(Blob(FOLDERS[inner[0]], path, oid))
+    return blobs
+
+
+def read_blobs(repo: Path, blobs: list[Blob]) -> dict[str, bytes]:
+    """Contents of many blobs through one ``git cat-file --batch`` process."""
+    if not blobs:
+        return {}
+    request = "".join(f"{b.oid}\n" for b in blobs).encode()
+    out = _git(repo, "cat-file", "--batch", data=request)
+    contents: dict[str, bytes] = {}
+    pos = 0
+    for blob in blobs:
+        header_end = out.index(b"\n", pos)
+        header = out[pos:header_end].split()
+        size = int(header[2])
+        start = header_end + 1
+        contents[blob.oid] = out[start : start + size]
+        pos = start + size + 1  # the content is followed by a newline
+    return contents

@@ -30,15 +30,16 @@ app = typer.Typer(
 )
 
 
-class ValidateFormat(str, enum.Enum):
+class ValidateFormat(enum.StrEnum):
     """Output formats of ``validate``."""
 
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
-class TableFormat(str, enum.Enum):
+class TableFormat(enum.StrEnum):
     """Output formats of tables."""
 
     table = "table"
@@ -46,14 +47,14 @@ class TableFormat(str, enum.Enum):
     csv = "csv"
 
 
-class ShowFormat(str, enum.Enum):
+class ShowFormat(enum.StrEnum):
     """Output formats of ``show``."""
 
     table = "table"
     json = "json"
 
 
-class ExpiringFormat(str, enum.Enum):
+class ExpiringFormat(enum.StrEnum):
     """Output formats of ``expiring``."""
 
     table = "table"
@@ -62,7 +63,7 @@ class ExpiringFormat(str, enum.Enum):
     ics = "ics"
 
 
-class ReportFormat(str, enum.Enum):
+class ReportFormat(enum.StrEnum):
     """Output formats of ``report``."""
 
     table = "table"
@@ -71,7 +72,7 @@ class ReportFormat(str, enum.Enum):
     markdown = "markdown"
 
 
-class ReportBy(str, enum.Enum):
+class ReportBy(enum.StrEnum):
     """Breakdowns of ``report``."""
 
     kind = "kind"
@@ -82,7 +83,7 @@ class ReportBy(str, enum.Enum):
     end_year = "end-year"
 
 
-class CompareFormat(str, enum.Enum):
+class CompareFormat(enum.StrEnum):
     """Output formats of ``compare``."""
 
     table = "table"
@@ -90,7 +91,7 @@ class CompareFormat(str, enum.Enum):
     markdown = "markdown"
 
 
-class ListWhat(str, enum.Enum):
+class ListWhat(enum.StrEnum):
     """What ``list`` lists."""
 
     centres = "centres"
@@ -253,13 +254,25 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     as_of: AsOfOpt = None,
     expiry_window: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--expiry-window",
             metavar="SPAN",
-            help="Warn about labels ending within this span (e.g. 90d, 26w, 6m, 1y).",
+            show_default=False,
+            help="Warn about labels ending within this span (e.g. 90d, 26w, 6m, 1y). "
+            "Default: expiry-window in rarereg.toml, else 180d.",
         ),
-    ] = "180d",
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            show_default=False,
+            help="Report on files changed since this git revision (and cross-file findings "
+            "their changes cause elsewhere).",
+        ),
+    ] = None,
     fmt: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ValidateFormat.text,
@@ -290,12 +303,34 @@ def validate(
             )
         root = registry or found or root
         only = _display_paths(paths, cwd)
+    from rarereg import config, gitsource
+    from rarereg.validate import changed_since as files_changed_since
+
+    try:
+        settings = config.load(root)
+    except config.ConfigError as exc:
+        fail(str(exc))
+    changed = None
+    if changed_since is not None:
+        try:
+            changed = files_changed_since(root, cwd, changed_since)
+        except gitsource.GitError as exc:
+            fail(f"--changed-since: {exc}")
     today = _as_of(as_of)
+    window = expiry_window or settings.expiry_window or "180d"
     report = run_validate(
-        root, cwd, only, today=today, warn_until=_span(today, expiry_window, "--expiry-window")
+        root,
+        cwd,
+        only,
+        today=today,
+        changed=changed,
+        warn_until=_span(today, window, "--expiry-window"),
     )
     if fmt is ValidateFormat.json:
         sys.stdout.write(reporters.as_json(report, strict=strict))
+    elif fmt is ValidateFormat.sarif:
+        sys.stdout.write(reporters.sarif(report, __version__))
+        typer.echo(reporters.summary(report), err=True)
     elif fmt is ValidateFormat.github:
         sys.stdout.write(reporters.github(report))
         typer.echo(reporters.summary(report), err=True)

@@ -113,3 +113,12 @@ def read_blobs(repo: Path, blobs: list[Blob]) -> dict[str, bytes]:
         contents[blob.oid] = out[start : start + size]
         pos = start + size + 1  # the content is followed by a newline
     return contents
+
+
+def changed_paths(repo: Path, commit: str, prefix: str) -> list[str]:
+    """Paths under ``prefix`` that differ between ``commit`` and the working tree, new files too."""
+    spec = f"{prefix}/" if prefix else "."
+    diff = _git(repo, "diff", "--name-only", "-z", "--no-renames", commit, "--", spec)
+    new = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", spec)
+    names = {p.decode("utf-8", "surrogateescape") for p in (diff + new).split(b"\0") if p}
+    return sorted(names)

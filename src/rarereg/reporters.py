@@ -67,3 +67,40 @@ def _annotation(f: Finding) -> str:
         ]
     )
     return f"::{f.severity.value} {props}::{_escape_data(f.message)}"
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif(report: Report, tool_version: str) -> str:
+    """SARIF 2.1.0, for code-scanning dashboards: one result per finding, rules by code."""
+    codes = sorted({f.code for f in report.findings})
+    results = [
+        {
+            "ruleId": f.code,
+            "ruleIndex": codes.index(f.code),
+            "level": "error" if f.severity.value == "error" else "warning",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path},
+                        "region": {"startLine": f.line, "startColumn": f.col},
+                    }
+                }
+            ],
+        }
+        for f in report.findings
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "rarereg",
+                "version": tool_version,
+                "rules": [{"id": code, "name": code} for code in codes],
+            }
+        },
+        "results": results,
+    }
+    payload = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

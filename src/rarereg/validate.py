@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarereg import checks, label_checks, loader, model
+from rarereg import checks, config, label_checks, loader, model
 from rarereg.findings import Finding, Severity
 
 
@@ -51,22 +51,47 @@ def validate(
     *,
     today: dt.date | None = None,
     warn_until: dt.date | None = None,
+    changed: set[str] | None = None,
 ) -> Report:
     """Check the registry at ``root``; with ``only``, report just those files' findings.
+
+    With ``changed`` (from :func:`changed_since`), report those files' findings and the
+    cross-file findings anywhere, which a change elsewhere may have caused.
 
     ``today`` (default: the real date) decides which labels have ended; labels ending
     on or before ``warn_until`` (default: six months on) are warned about.
     """
     from rarereg import labels
 
+    settings = config.load(root)
     today = today or labels.today()
-    warn_until = warn_until or labels.add_span(today, label_checks.DEFAULT_WINDOW)
+    window = settings.expiry_window or label_checks.DEFAULT_WINDOW
+    warn_until = warn_until or labels.add_span(today, window)
     loaded = loader.load(root, cwd)
-    findings = all_findings(loaded, today, warn_until)
+    findings = settings.apply(all_findings(loaded, today, warn_until))
     if only is not None:
         wanted = set(only)
         findings = [f for f in findings if f.path in wanted]
+    if changed is not None:
+        findings = [f for f in findings if f.path in changed or f.code in CROSS_FILE_CODES]
     return Report(root, len(loaded.entries), tuple(findings))
+
+
+CROSS_FILE_CODES = frozenset(
+    {"unknown-reference", "reference-kind", "reference-cycle", "duplicate-id", "duplicate-finess"}
+)
+"""Findings one file's change can cause in another: kept in --changed-since runs."""
+
+
+def changed_since(root: Path, cwd: Path, revision: str) -> set[str]:
+    """Display paths of registry files changed since ``revision`` (working tree included)."""
+    from rarereg import gitsource
+
+    repo, prefix = gitsource.repository_of(root)
+    commit = gitsource.resolve_revision(repo, revision)
+    return {
+        loader.display_path(repo / p, cwd) for p in gitsource.changed_paths(repo, commit, prefix)
+    }
 
 
 def load_registry(root: Path, cwd: Path) -> model.Registry:

@@ -33,7 +33,8 @@ def schema_dir() -> Path:
 
 
 @cache
-def _raw_schemas() -> dict[str, dict[str, Any]]:
+def raw_schemas() -> dict[str, dict[str, Any]]:
+    """Every schema file's content, by kind (and 'common'), read once."""
     folder = schema_dir()
     return {
         path.name.removesuffix(".schema.json"): json.loads(path.read_text(encoding="utf-8"))
@@ -45,7 +46,7 @@ def schema_fingerprint() -> str:
     """A digest of every schema, so caches keyed on it go stale when a schema changes."""
     import hashlib
 
-    blob = json.dumps(_raw_schemas(), sort_keys=True).encode()
+    blob = json.dumps(raw_schemas(), sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
@@ -55,7 +56,7 @@ def validator(kind: str) -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
-    raw = _raw_schemas()
+    raw = raw_schemas()
     resources = [(s["$id"], Resource.from_contents(s)) for s in raw.values()]
     registry: Registry[Any] = Registry().with_resources(resources)
     return Draft202012Validator(raw[kind], registry=registry)
@@ -63,11 +64,18 @@ def validator(kind: str) -> Any:
 
 def property_names(kind: str) -> list[str]:
     """Top-level keys a file of this kind may have."""
-    return list(_raw_schemas()[kind].get("properties", {}))
+    return list(raw_schemas()[kind].get("properties", {}))
 
 
 def check(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
-    """Validate one parsed document against its kind's schema."""
+    """Validate one parsed document against its kind's schema.
+
+    A fast yes/no check passes most files; jsonschema explains the ones it rejects.
+    """
+    from rarereg.fastcheck import checker
+
+    if checker(kind)(doc.data):
+        return []
     findings: list[Finding] = []
     seen: set[tuple[int, int, str]] = set()
     for err in validator(kind).iter_errors(doc.data):

@@ -23,7 +23,7 @@ SOURCE = [{"document": "synthetic.txt"}]
 
 
 def _luhn_finess(rng: random.Random) -> str:
-    payload = f"{rng.randint(1, 95):02d}{rng.randint(0, 999999):06d}"
+    payload = f"{rng.randint(10, 95):02d}{rng.randint(0, 999999):06d}"
     total = 0
     for index, char in enumerate(reversed(payload)):
         digit = int(char) * (2 if index % 2 == 0 else 1)

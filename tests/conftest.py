@@ -157,6 +157,14 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(labels, "today", lambda: dt.date.fromisoformat(TODAY))
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own cache folder, never the user's."""
+    monkeypatch.setenv("RAREREG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def base_data() -> dict[str, dict[str, dict[str, Any]]]:
     """A deep copy of the base registry content, to change in a test."""

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from rarereg import finess
+from rarereg.document import PathKey, YamlDoc
 from rarereg.findings import Finding, error, warning
 from rarereg.loader import Entry, Loaded
-from rarereg.yamlstrict import PathKey, YamlDoc
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DATE_KEYS = frozenset({"start", "end", "retrieved", "as_of"})
@@ -96,11 +96,11 @@ def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:
         entity_id = entry.doc.data.get("id")
         if not isinstance(entity_id, str):
             continue
-        pos = entry.doc.pos(("id",))
+        # Positions are looked up only for a finding: a cached file is re-read to find them.
         if entity_id != entry.stem:
             yield error(
                 entry.path,
-                pos,
+                entry.doc.pos(("id",)),
                 "id-mismatch",
                 f"id '{entity_id}' differs from the file name '{entry.stem}.yaml'; "
                 f"rename one so they match",
@@ -108,7 +108,7 @@ def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:
         if entity_id in first:
             yield error(
                 entry.path,
-                pos,
+                entry.doc.pos(("id",)),
                 "duplicate-id",
                 f"id '{entity_id}' is already used by {first[entity_id].path}; "
                 f"ids are unique across the registry",
@@ -150,16 +150,25 @@ def _ref(entry: Entry, where: PathKey, target: Any, want: str, ctx: _Ctx) -> Ite
     assert entry.doc is not None
     if not isinstance(target, str):
         return
-    pos = entry.doc.pos(where)
-    field = _label(where)
     found = ctx.kinds.get(target)
+    if found == want:
+        return
+    field = _label(where)
     if found is None:
         match = difflib.get_close_matches(target, ctx.ids_of(want), n=1, cutoff=0.6)
         hint = f"; did you mean '{match[0]}'?" if match else f"; add {_folder(want)}/{target}.yaml"
-        yield error(entry.path, pos, "unknown-reference", f"{field}: no {want} '{target}'{hint}")
-    elif found != want:
         yield error(
-            entry.path, pos, "reference-kind", f"{field}: '{target}' is a {found}, not a {want}"
+            entry.path,
+            entry.doc.pos(where),
+            "unknown-reference",
+            f"{field}: no {want} '{target}'{hint}",
+        )
+    else:
+        yield error(
+            entry.path,
+            entry.doc.pos(where),
+            "reference-kind",
+            f"{field}: '{target}' is a {found}, not a {want}",
         )
 
 

@@ -177,8 +177,28 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_CACHE: dict[str, Path | None] = {"dir": None}
+"""The cache folder for this run (None: no cache), set by the root options."""
+
+
 @app.callback()
 def _root(
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Read every file afresh; neither use nor update the cache."
+        ),
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="PATH",
+            show_default=False,
+            file_okay=False,
+            help="Cache folder. Default: $RAREREG_CACHE_DIR, else the user cache folder.",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -187,6 +207,12 @@ def _root(
     ] = False,
 ) -> None:
     """Check and query the registry of France's rare-disease care network."""
+    if no_cache or os.environ.get("RAREREG_NO_CACHE"):
+        _CACHE["dir"] = None
+    else:
+        from rarereg.cache import default_dir
+
+        _CACHE["dir"] = cache_dir or default_dir()
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -228,7 +254,7 @@ def _span(start: dt.date, text: str, option: str) -> dt.date:
 def _load(explicit: Path | None) -> Registry:
     from rarereg.validate import load_registry
 
-    reg = load_registry(_registry_path(explicit), Path.cwd())
+    reg = load_registry(_registry_path(explicit), Path.cwd(), _CACHE["dir"])
     if reg.skipped:
         n = len(reg.skipped)
         typer.echo(
@@ -324,6 +350,7 @@ def validate(
         only,
         today=today,
         changed=changed,
+        cache_dir=_CACHE["dir"],
         warn_until=_span(today, window, "--expiry-window"),
     )
     if fmt is ValidateFormat.json:
@@ -752,8 +779,8 @@ def compare(
     if old is None:
         fail("give a revision or folder to compare with, e.g. 'rarereg compare HEAD~1'")
     try:
-        before = cmp.load_side(old, root, cwd)
-        after = cmp.load_side(new, root, cwd)
+        before = cmp.load_side(old, root, cwd, _CACHE["dir"])
+        after = cmp.load_side(new, root, cwd, _CACHE["dir"])
     except cmp.SideError as exc:
         fail(str(exc))
     filters = query.Filters(hospital or [], network or [], kind or [])
@@ -834,7 +861,7 @@ def _compare_csv(
     from rarereg import formats
     from rarereg.validate import load_registry
 
-    reg = load_registry(root, cwd)
+    reg = load_registry(root, cwd, _CACHE["dir"])
     try:
         rows = csvcmp.read_rows(path)
     except csvcmp.CsvError as exc:
@@ -926,6 +953,10 @@ def _emit(
 
 def main() -> None:
     """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
+    if sys.argv[1:] == ["--version"]:
+        # The most common probe answers before Typer builds the command tree.
+        print(f"rarereg {__version__}")
+        return
     try:
         app()
     except BrokenPipeError:

@@ -25,10 +25,12 @@ class Side:
     registry: model.Registry
 
 
-def load_side(spec: str | None, registry_root: Path, cwd: Path) -> Side:
+def load_side(
+    spec: str | None, registry_root: Path, cwd: Path, cache_dir: Path | None = None
+) -> Side:
     """A side: None for the working tree, a folder holding a registry, or a git revision."""
     if spec is None:
-        return Side("working tree", model.build(loader.load(registry_root, cwd).entries))
+        return Side("working tree", model.build(loader.load(registry_root, cwd, cache_dir).entries))
     if spec.startswith("-"):
         raise SideError(f"'{spec}' is not a folder or revision (it may not start with '-')")
     folder = Path(spec)
@@ -37,7 +39,7 @@ def load_side(spec: str | None, registry_root: Path, cwd: Path) -> Side:
         root = nested if nested.is_dir() and loader.is_registry(nested) else folder
         if not loader.is_registry(root):
             raise SideError(f"{spec}: this folder holds no registry")
-        return Side(spec, model.build(loader.load(root, cwd).entries))
+        return Side(spec, model.build(loader.load(root, cwd, cache_dir).entries))
     try:
         repo, prefix = gitsource.repository_of(registry_root)
         commit = gitsource.resolve_revision(repo, spec)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rarereg.document import PathKey
 from rarereg.findings import Finding, error, warning
 from rarereg.labels import ENDED_STATUSES
 from rarereg.loader import Entry, Loaded
-from rarereg.yamlstrict import PathKey
 
 DEFAULT_WINDOW = "180d"
 """Warn this long before a label ends (six months, the usual renewal lead time)."""
@@ -27,10 +27,13 @@ def check(loaded: Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
             continue
         own_end = _date(label.get("end"))
         where: PathKey = ("label", "end") if own_end else ("label", "campaign")
-        end, origin = (own_end, "") if own_end else campaigns.get(label["campaign"], (None, ""))
-        if end is None:
+        end, campaign = (
+            (own_end, None) if own_end else campaigns.get(label["campaign"], (None, None))
+        )
+        if end is None or end > warn_until:
             continue
         pos = entry.doc.pos(where)
+        origin = _origin(campaign)
         if end < today:
             findings.append(
                 error(
@@ -54,17 +57,20 @@ def check(loaded: Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
     return findings
 
 
-def _campaign_ends(entries: list[Entry]) -> dict[Any, tuple[dt.date | None, str]]:
-    ends: dict[Any, tuple[dt.date | None, str]] = {}
+def _campaign_ends(entries: list[Entry]) -> dict[Any, tuple[dt.date | None, Entry | None]]:
+    ends: dict[Any, tuple[dt.date | None, Entry | None]] = {}
     for entry in entries:
         if entry.kind == "campaign" and entry.ok and entry.doc is not None:
-            data = entry.doc.data
-            line = entry.doc.pos(("end",))[0]
-            ends[data["id"]] = (
-                _date(data.get("end")),
-                f" (end of campaign {data['id']}, {entry.path}:{line})",
-            )
+            ends[entry.doc.data["id"]] = (_date(entry.doc.data.get("end")), entry)
     return ends
+
+
+def _origin(campaign: Entry | None) -> str:
+    """Where an inherited end date stands: the campaign file and line."""
+    if campaign is None or campaign.doc is None:
+        return ""
+    line = campaign.doc.pos(("end",))[0]
+    return f" (end of campaign {campaign.doc.data['id']}, {campaign.path}:{line})"
 
 
 def _date(value: Any) -> dt.date | None:

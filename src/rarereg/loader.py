@@ -6,11 +6,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rarereg import schemas
+from rarereg.document import MAX_BYTES, YamlDoc
 from rarereg.findings import Finding, Severity, error, warning
 from rarereg.resources import data_dir
-from rarereg.yamlstrict import MAX_BYTES, YamlDoc, parse_bytes
 
 FOLDERS = {
     "hospitals": "hospital",
@@ -86,25 +87,28 @@ def find_registry(explicit: str | None, env: Mapping[str, str], cwd: Path) -> Pa
     return bundled_registry()
 
 
-def display_path(path: Path, cwd: Path) -> str:
+def display_path(path: Path | str, cwd: Path) -> str:
     """Path as users should see it: relative to the working directory when inside it."""
-    try:
-        return path.relative_to(cwd).as_posix()
-    except ValueError:
-        return str(path)
+    # String work, not pathlib: this runs once per file, tens of thousands of times.
+    text = os.fspath(path)
+    base = os.fspath(cwd).rstrip(os.sep) + os.sep
+    if text.startswith(base):
+        text = text[len(base) :]
+    return text.replace(os.sep, "/") if os.sep != "/" else text
 
 
-def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, Path]], list[Finding]]:
+def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
     """Every registry file as (kind, path), sorted, and findings on misplaced files."""
-    files: list[tuple[str, Path]] = []
+    files: list[tuple[str, str]] = []
     findings: list[Finding] = []
+    root = root.absolute()  # absolute paths: the cache's keys must not depend on the cwd
     real_root = root.resolve()
     for folder, kind in FOLDERS.items():
         base = root / folder
         if not base.is_dir():
             continue
         for item in sorted(os.scandir(base), key=lambda e: e.name):
-            path = Path(item.path)
+            path = item.path
             shown = display_path(path, cwd)
             if item.name.startswith("."):
                 continue
@@ -117,7 +121,7 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, Path]], list[Find
                 continue
             if not item.name.endswith(".yaml"):
                 continue
-            if item.is_symlink() and not _inside(path, real_root):
+            if item.is_symlink() and not _inside(Path(path), real_root):
                 findings.append(
                     error(
                         shown,
@@ -147,37 +151,144 @@ def _inside(path: Path, real_root: Path) -> bool:
         return False
 
 
-def read_entry(kind: str, path: Path, shown: str) -> Entry:
-    """Read, parse and schema-check one file."""
-    stem = path.name.removesuffix(".yaml")
+def _read_raw(path: Path | str, shown: str) -> tuple[bytes | None, int, int, Finding | None]:
+    """A file's bytes with its size and time, or the finding that says why it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_BYTES:
-                msg = f"file is {size} bytes, over the {MAX_BYTES}-byte limit for a registry file"
-                return Entry(kind, stem, shown, None, [error(shown, (1, 1), "file-too-large", msg)])
-            raw = handle.read(MAX_BYTES + 1)
+        with open(path, "rb") as handle:  # noqa: PTH123 - str or Path
+            st = os.fstat(handle.fileno())
+            if st.st_size > MAX_BYTES:
+                msg = (
+                    f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit for a "
+                    f"registry file"
+                )
+                return None, st.st_size, st.st_mtime_ns, error(shown, (1, 1), "file-too-large", msg)
+            return handle.read(MAX_BYTES + 1), st.st_size, st.st_mtime_ns, None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        finding = error(shown, (1, 1), "unreadable", f"cannot read the file: {reason}")
-        return Entry(kind, stem, shown, None, [finding])
+        return None, 0, 0, error(shown, (1, 1), "unreadable", f"cannot read the file: {reason}")
+
+
+def read_entry(kind: str, path: Path | str, shown: str) -> Entry:
+    """Read, parse and schema-check one file."""
+    stem = _stem(os.fspath(path))
+    raw, _, _, problem = _read_raw(path, shown)
+    if raw is None:
+        return Entry(kind, stem, shown, None, [problem] if problem else [])
     return entry_from_bytes(kind, stem, shown, raw)
 
 
 def entry_from_bytes(kind: str, stem: str, shown: str, raw: bytes) -> Entry:
     """Parse and schema-check one file's content, wherever it was read from (disk, git)."""
+    from rarereg.yamlstrict import parse_bytes
+
     doc, findings = parse_bytes(raw, shown)
     if doc is not None:
         findings.extend(schemas.check(kind, doc, shown))
     return Entry(kind, stem, shown, doc, findings)
 
 
-def load(root: Path, cwd: Path | None = None) -> Loaded:
-    """Read every file of the registry at ``root``."""
+PARALLEL_MIN = 500
+"""Below this many files to parse, starting worker processes costs more than it saves."""
+
+
+def load(root: Path, cwd: Path | None = None, cache_dir: Path | None = None) -> Loaded:
+    """Read every file of the registry at ``root``; with ``cache_dir``, reuse unchanged files."""
+    from rarereg.cache import FileCache
+
     cwd = cwd or Path.cwd()
     files, findings = list_files(root, cwd)
-    entries = [read_entry(kind, path, display_path(path, cwd)) for kind, path in files]
-    return Loaded(root, entries, findings)
+    store = FileCache.open(cache_dir, root, schemas.schema_fingerprint())
+    entries: list[Entry | None] = [None] * len(files)
+    todo: list[tuple[int, str, bytes, int, int, str]] = []
+    for i, (kind, path) in enumerate(files):
+        shown = display_path(path, cwd)
+        try:
+            st = os.stat(path)  # noqa: PTH116 - a str path from scandir
+            record = store.get(path, st.st_size, st.st_mtime_ns)
+        except OSError:
+            record = None
+        if record is not None:
+            entries[i] = _from_record(kind, path, shown, record)
+            continue
+        raw, size, mtime_ns, problem = _read_raw(path, shown)
+        if raw is None:
+            entries[i] = Entry(kind, _stem(path), shown, None, [problem] if problem else [])
+            continue
+        from rarereg.cache import digest
+
+        content_hash = digest(raw)
+        record = store.get_by_hash(path, content_hash, size, mtime_ns)
+        if record is not None:
+            entries[i] = _from_record(kind, path, shown, record)
+        else:
+            todo.append((i, kind, raw, size, mtime_ns, content_hash))
+    _parse_all(files, todo, entries, store, cwd)
+    store.save()
+    return Loaded(root, [e for e in entries if e is not None], findings)
+
+
+def _stem(path: str) -> str:
+    return path.rsplit(os.sep, 1)[-1].removesuffix(".yaml")
+
+
+def _from_record(kind: str, path: str, shown: str, record: Any) -> Entry:
+    findings = record.findings_for(shown) if record.findings else []
+    doc = None if record.data is None else YamlDoc(record.data, None, None, (path, shown))
+    return Entry(kind, _stem(path), shown, doc, findings)
+
+
+def _parse_all(
+    files: list[tuple[str, str]],
+    todo: list[tuple[int, str, bytes, int, int, str]],
+    entries: list[Entry | None],
+    store: Any,
+    cwd: Path,
+) -> None:
+    """Parse the files not in the cache: in worker processes when there are many."""
+    from rarereg.cache import Record, findings_to_json
+
+    jobs = [
+        (kind, _stem(files[i][1]), display_path(files[i][1], cwd), raw)
+        for i, kind, raw, _, _, _ in todo
+    ]
+    results = _parallel(jobs) if len(jobs) >= PARALLEL_MIN else None
+    for n, (i, kind, _raw, size, mtime_ns, content_hash) in enumerate(todo):
+        path = files[i][1]
+        if results is not None:
+            data, found = results[n]
+            shown = jobs[n][2]
+            doc = None if data is None else YamlDoc(data, None, None, (path, shown))
+            entry = Entry(kind, jobs[n][1], shown, doc, found)
+        else:
+            entry = entry_from_bytes(*jobs[n])
+        entries[i] = entry
+        data_out = entry.doc.data if entry.doc is not None else None
+        store.put(
+            path,
+            Record(size, mtime_ns, content_hash, data_out, findings_to_json(entry.findings)),
+        )
+
+
+def _job(job: tuple[str, str, str, bytes]) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """Worker: parse and check one file; positions stay behind (re-read if ever needed)."""
+    entry = entry_from_bytes(*job)
+    return (entry.doc.data if entry.doc is not None else None), entry.findings
+
+
+def _parallel(
+    jobs: list[tuple[str, str, str, bytes]],
+) -> list[tuple[dict[str, Any] | None, list[Finding]]] | None:
+    """Parse on every core; None when processes cannot be started (then parse in-process)."""
+    import multiprocessing
+
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_job, jobs, chunksize=max(len(jobs) // (workers * 4), 1))
+    except OSError:
+        return None
 
 
 def registry_root_of(paths: Sequence[Path]) -> Path | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rarereg.loader import Entry
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hospital:
     """A legal entity or one of its geographic sites."""
 
@@ -50,8 +50,7 @@ class Campaign:
     raw: dict[str, Any] = field(repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     """One department of one hospital taking part in a centre."""
 
     hospital: str
@@ -60,7 +59,7 @@ class Site:
     lead: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Label:
     """A centre's label: its campaign, and dates that override the campaign's."""
 
@@ -70,7 +69,7 @@ class Label:
     note: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Centre:
     """A CRMR, CCMR, CRC or expertise platform."""
 

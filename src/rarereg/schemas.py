@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from rarereg.document import PathKey, YamlDoc
 from rarereg.findings import Finding, error
 from rarereg.resources import data_dir
-from rarereg.yamlstrict import PathKey, YamlDoc
 
 KINDS = ("hospital", "network", "campaign", "centre")
 """Kinds of registry file, each with a schema ``schemas/<kind>.schema.json``."""

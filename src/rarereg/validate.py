@@ -52,6 +52,7 @@ def validate(
     today: dt.date | None = None,
     warn_until: dt.date | None = None,
     changed: set[str] | None = None,
+    cache_dir: Path | None = None,
 ) -> Report:
     """Check the registry at ``root``; with ``only``, report just those files' findings.
 
@@ -67,7 +68,7 @@ def validate(
     today = today or labels.today()
     window = settings.expiry_window or label_checks.DEFAULT_WINDOW
     warn_until = warn_until or labels.add_span(today, window)
-    loaded = loader.load(root, cwd)
+    loaded = loader.load(root, cwd, cache_dir)
     findings = settings.apply(all_findings(loaded, today, warn_until))
     if only is not None:
         wanted = set(only)
@@ -94,6 +95,6 @@ def changed_since(root: Path, cwd: Path, revision: str) -> set[str]:
     }
 
 
-def load_registry(root: Path, cwd: Path) -> model.Registry:
+def load_registry(root: Path, cwd: Path, cache_dir: Path | None = None) -> model.Registry:
     """Load the registry for queries: well-formed files only, the others listed as skipped."""
-    return model.build(loader.load(root, cwd).entries)
+    return model.build(loader.load(root, cwd, cache_dir).entries)

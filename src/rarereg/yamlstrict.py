@@ -11,22 +11,30 @@ aliases, no tags, no duplicate keys, and the position of every key and value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from rarereg.document import MAX_BYTES, PathKey, Pos, YamlDoc
 from rarereg.findings import Finding, error, warning
 
-MAX_BYTES = 1024 * 1024
-"""A registry file is about 1 KB; anything near this limit is a mistake or an attack."""
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "PathKey",
+    "Pos",
+    "YamlDoc",
+    "decode",
+    "parse_bytes",
+    "parse_text",
+]
+
 MAX_DEPTH = 64
 """Registry files nest five levels at most; libyaml's composer dies near 30,000."""
 MAX_NODES = 100_000
 """Bounds the work per file whatever its shape."""
 
-PathKey = tuple[str | int, ...]
-Pos = tuple[int, int]
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -41,25 +49,6 @@ _YAML11_NUMBER = re.compile(
     r"|[0-9]+_[0-9_]*|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
 )
 _PLAIN_STYLES = (None, "")
-
-
-@dataclass(slots=True)
-class YamlDoc:
-    """A parsed file: plain data, and where each value and key stands (1-based)."""
-
-    data: dict[str, Any]
-    values: dict[PathKey, Pos] = field(default_factory=dict)
-    keys: dict[PathKey, Pos] = field(default_factory=dict)
-
-    def pos(self, path: PathKey) -> Pos:
-        """Position of the value at ``path``, or of its nearest enclosing value."""
-        while path not in self.values and path:
-            path = path[:-1]
-        return self.values.get(path, (1, 1))
-
-    def key_pos(self, path: PathKey) -> Pos:
-        """Position of the key that holds ``path``, else of the value."""
-        return self.keys.get(path) or self.pos(path)
 
 
 class _Stop(Exception):

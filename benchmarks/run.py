@@ -1,0 +1,214 @@
+"""Benchmark rarereg against the floor (a bare C-loader parse) and check-jsonschema.
+
+    python benchmarks/run.py                       # 2,000, 20,000 and 100,000 files
+    python benchmarks/run.py --sizes 2000 --repeat 5
+
+Every measurement is a fresh process: median wall time over --repeat runs and the peak resident
+memory of that process (from wait4). Results are printed as a Markdown table and written into
+benchmarks/README.md between the RESULTS markers. check-jsonschema is used when installed
+(`pip install check-jsonschema`); it is skipped above --cjs-max files, where it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+from generate import generate  # noqa: E402
+
+from rarereg.loader import bundled_registry  # noqa: E402
+
+PY = sys.executable
+FLOOR = """
+import sys, yaml
+loader = yaml.CSafeLoader
+for name in sys.stdin.read().splitlines():
+    with open(name, 'rb') as handle:
+        yaml.load(handle.read(), Loader=loader)
+"""
+
+
+def measure(cmd: list[str], repeat: int, env: dict[str, str], cwd: Path,
+            stdin: str | None = None, before: object = None) -> tuple[float, float]:
+    """Median seconds and peak MiB of a command run ``repeat`` times."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if stdin is not None:
+            proc.stdin.write(stdin.encode())  # type: ignore[union-attr]
+        proc.stdin.close()  # type: ignore[union-attr]
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return statistics.median(times), max(peaks)
+
+
+def git(repo: Path, *args: str) -> None:
+    """Quiet git."""
+    subprocess.run(["git", "-C", str(repo), "-c", "user.email=bench@example.org",
+                    "-c", "user.name=bench", *args], check=True, capture_output=True)
+
+
+def bundled_schemas(out: Path) -> dict[str, Path]:
+    """Self-contained schemas (common definitions inlined) for check-jsonschema."""
+    folder = ROOT / "schemas"
+    common = json.loads((folder / "common.schema.json").read_text())
+    paths = {}
+    for kind in ("hospital", "network", "campaign", "centre"):
+        text = (folder / f"{kind}.schema.json").read_text()
+        text = text.replace("urn:rarereg:schema:common#/$defs/", "#/$defs/")
+        schema = json.loads(text)
+        schema.pop("$id", None)
+        schema["$defs"] = common["$defs"]
+        paths[kind] = out / f"{kind}.json"
+        paths[kind].write_text(json.dumps(schema))
+    return paths
+
+
+def run_size(size: int, repeat: int, work: Path, env: dict[str, str],
+             cjs_max: int) -> list[tuple[str, float, float]]:
+    """All measurements for one registry size."""
+    base = work / f"r{size}"
+    registry = base / "registry"
+    generate(registry, size, seed=1)
+    git(base, "init", "-q", "-b", "main")
+    git(base, "add", "-A")
+    git(base, "commit", "-qm", "first")
+    changed = sorted((registry / "centres").glob("crmr-*.yaml"))[: max(size // 100, 1)]
+    for path in changed:
+        path.write_text(path.read_text().replace("Dr Synthetic", "Pr Synthetic"))
+    git(base, "commit", "-qam", "second")
+    files = sorted(str(p) for p in registry.glob("*/*.yaml"))
+    cache = work / f"cache{size}"
+    env = {**env, "RAREREG_CACHE_DIR": str(cache)}
+    rr = [PY, "-m", "rarereg"]
+    rows: list[tuple[str, float, float]] = []
+
+    def fresh_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    one = registry / "hospitals" / "hospital-0.yaml"
+
+    def change_one() -> None:
+        text = one.read_text()
+        one.write_text(text.replace("Synthetic Hospital 0", "Synthetic Hospital 0 (edited)")
+                       if "(edited)" not in text else text.replace(" (edited)", ""))
+
+    rows.append(("floor: yaml.load(CSafeLoader), one process",
+                 *measure([PY, "-c", FLOOR], repeat, env, base, stdin="\n".join(files))))
+    rows.append(("rarereg validate, cold (no cache)",
+                 *measure(rr + ["validate"], repeat, env, base, before=fresh_cache)))
+    subprocess.run(rr + ["validate"], env=env, cwd=base, capture_output=True, check=False)
+    time.sleep(2.1)  # let the files age past the cache's racy window, as real files are
+    subprocess.run(rr + ["validate"], env=env, cwd=base, capture_output=True, check=False)
+    rows.append(("rarereg validate, warm (nothing changed)",
+                 *measure(rr + ["validate"], repeat, env, base)))
+    rows.append(("rarereg validate, one file changed",
+                 *measure(rr + ["validate"], repeat, env, base, before=change_one)))
+    rows.append(("rarereg list --hospital X, warm",
+                 *measure(rr + ["list", "--hospital", "Synthetic Hospital 3", "-f", "json"],
+                          repeat, env, base)))
+    rows.append(("rarereg compare HEAD~1 HEAD",
+                 *measure(rr + ["compare", "HEAD~1", "HEAD", "-f", "json"], repeat, env, base)))
+    cjs = shutil.which("check-jsonschema")
+    if cjs and size <= cjs_max:
+        schemas = bundled_schemas(work)
+        script = " && ".join(
+            f"{cjs} --schemafile {schemas[kind]} registry/{folder}/*.yaml > /dev/null"
+            for kind, folder in (("hospital", "hospitals"), ("network", "networks"),
+                                 ("campaign", "campaigns"), ("centre", "centres")))
+        rows.append(("check-jsonschema, same schemas and files",
+                     *measure(["bash", "-c", script], repeat, env, base)))
+    return rows
+
+
+def machine() -> str:
+    """One line about the machine the numbers come from."""
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def main() -> None:
+    """Run every size, print the table, update benchmarks/README.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,20000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cjs-max", type=int, default=20000)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True,
+                   capture_output=True)
+    lines = [f"Machine: {machine()}. Median of {args.repeat} runs; peak memory of the process.",
+             ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        bundled = str(bundled_registry())
+        startup = [
+            ("python -c 'import typer'", measure([PY, "-c", "import typer"], 15, env, work)),
+            ("rarereg --version", measure([PY, "-m", "rarereg", "--version"], 15, env, work)),
+            ("rarereg --help", measure([PY, "-m", "rarereg", "--help"], 15, env, work)),
+        ]
+        cache_env = {**env, "RAREREG_CACHE_DIR": str(work / "cache-bundled")}
+        subprocess.run([PY, "-m", "rarereg", "validate", "-r", bundled], env=cache_env,
+                       capture_output=True, check=False)
+        startup.append(("rarereg list --hospital 'CHU Lille' (bundled, warm)",
+                        measure([PY, "-m", "rarereg", "list", "--hospital", "CHU Lille",
+                                 "-r", bundled], 15, cache_env, work)))
+        floor_t = startup[0][1][0]
+        lines += ["| startup | median | × import typer | peak MiB |", "| --- | --- | --- | --- |"]
+        lines += [f"| {name} | {t * 1000:.0f} ms | {t / floor_t:.2f} | {mem:.0f} |"
+                  for name, (t, mem) in startup]
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"measuring {size} files…", file=sys.stderr)
+            rows = run_size(size, args.repeat, work, env, args.cjs_max)
+            floor = rows[0][1]
+            cjs = next((t for name, t, _ in rows if name.startswith("check-jsonschema")), None)
+            lines += ["", f"**{size:,} files**", "",
+                      "| measurement | median | × floor | × check-jsonschema | peak MiB |",
+                      "| --- | --- | --- | --- | --- |"]
+            for name, t, mem in rows:
+                ratio = f"{t / cjs:.3f}" if cjs else "n/a"
+                lines.append(f"| {name} | {t:.2f} s | {t / floor:.2f} | {ratio} | {mem:.0f} |")
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if not args.no_write:
+        readme = HERE / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        start, end = "<!-- RESULTS START -->", "<!-- RESULTS END -->"
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(end)
+        from rarereg.output import write_atomic
+
+        write_atomic(readme, f"{head}{start}\n{table}{end}{tail}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""A cache of parsed and schema-checked files, so unchanged files are not read again.
+
+One JSON file per registry in the user's cache folder. A file's record is reused when its size
+and modification time match and the time is older than the cache itself (else the content hash
+decides: a touched but unchanged file is not parsed again). The key includes rarereg's version
+and a digest of the schemas, so any change to either starts afresh. The cache is input like any
+other: a record of the wrong shape, or a cache that does not parse, is ignored and rebuilt,
+never trusted; JSON can hold no code. Writes go to a temporary file renamed into place, so two
+runs at once each leave a whole cache; a read-only or missing folder just means no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rarereg import __version__
+from rarereg.findings import Finding, Severity
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+"""A file modified this close to the cache's own write may have changed unseen: hash it."""
+
+
+def default_dir() -> Path:
+    """$RAREREG_CACHE_DIR, else the platform's user cache folder."""
+    override = os.environ.get("RAREREG_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "rarereg"
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "rarereg" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rarereg"
+
+
+def digest(raw: bytes) -> str:
+    """The content hash a record is keyed by."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+@dataclass(slots=True)
+class Record:
+    """What the cache keeps of one file: its identity, its data and its own findings."""
+
+    size: int
+    mtime_ns: int
+    hash: str
+    data: dict[str, Any] | None
+    findings: list[list[Any]]
+
+    def findings_for(self, shown: str) -> list[Finding]:
+        """The stored findings, placed at the file's current display path."""
+        return [Finding(shown, f[0], f[1], f[2], f[3], Severity(f[4])) for f in self.findings]
+
+
+def _record(raw: Any) -> Record | None:
+    """A record from JSON, or None when it does not have the expected shape."""
+    if not isinstance(raw, list) or len(raw) != 5:
+        return None
+    size, mtime_ns, content_hash, data, findings = raw
+    if not (
+        isinstance(size, int)
+        and isinstance(mtime_ns, int)
+        and isinstance(content_hash, str)
+        and (data is None or isinstance(data, dict))
+        and isinstance(findings, list)
+    ):
+        return None
+    for f in findings:
+        if not (
+            isinstance(f, list)
+            and len(f) == 5
+            and isinstance(f[0], int)
+            and isinstance(f[1], int)
+            and isinstance(f[2], str)
+            and isinstance(f[3], str)
+            and f[4] in ("error", "warning")
+        ):
+            return None
+    return Record(size, mtime_ns, content_hash, data, findings)
+
+
+@dataclass(slots=True)
+class FileCache:
+    """The records of one registry, loaded once per run and saved if anything changed."""
+
+    path: Path | None
+    written_ns: int = 0
+    records: dict[str, Any] = field(default_factory=dict)
+    fresh: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, folder: Path | None, registry_root: Path, fingerprint: str) -> FileCache:
+        """The cache for a registry; an unreadable or corrupt cache is an empty one."""
+        if folder is None:
+            return cls(None)
+        key = f"{FORMAT}|{__version__}|{fingerprint}|{registry_root.resolve()}"
+        path = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+        try:
+            payload = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return cls(path)
+        if (
+            not isinstance(payload, dict)
+            or payload.get("format") != FORMAT
+            or not isinstance(payload.get("files"), dict)
+            or not isinstance(payload.get("written_ns"), int)
+        ):
+            return cls(path)
+        return cls(path, payload["written_ns"], payload["files"])
+
+    def get(self, name: str, size: int, mtime_ns: int) -> Record | None:
+        """The record of a file whose size and time match, unless they are too recent to trust."""
+        record = _record(self.records.get(name))
+        if record is None or record.size != size or record.mtime_ns != mtime_ns:
+            return None
+        if mtime_ns + RACY_NS > self.written_ns:
+            return None
+        self.fresh[name] = self.records[name]
+        return record
+
+    def get_by_hash(self, name: str, content_hash: str, size: int, mtime_ns: int) -> Record | None:
+        """The record of a file whose content is unchanged, though its time moved."""
+        record = _record(self.records.get(name))
+        if record is None or record.hash != content_hash:
+            return None
+        record.size, record.mtime_ns = size, mtime_ns
+        self.put(name, record)
+        return record
+
+    def put(self, name: str, record: Record) -> None:
+        """Remember a file's record for the next run."""
+        self.fresh[name] = [record.size, record.mtime_ns, record.hash, record.data, record.findings]
+
+    def save(self) -> None:
+        """Write the records of this run's files, if any changed; failures are silent."""
+        if self.path is None or self.fresh == self.records:
+            return
+        payload = {"format": FORMAT, "written_ns": time.time_ns(), "files": self.fresh}
+        try:
+            from rarereg.output import write_atomic
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        except OSError:
+            pass  # a read-only or full disk: the run works, only the next one is slower
+
+
+def findings_to_json(findings: list[Finding]) -> list[list[Any]]:
+    """Findings as compact lists, without their path (it depends on the working folder)."""
+    return [[f.line, f.col, f.code, f.message, f.severity.value] for f in findings]

@@ -16,9 +16,20 @@ from pathlib import Path
 
 import yaml
 
-REGIONS = ["Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
-           "Grand Est", "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine",
-           "Occitanie", "Pays de la Loire", "Provence-Alpes-Côte d'Azur"]
+REGIONS = [
+    "Auvergne-Rhône-Alpes",
+    "Bourgogne-Franche-Comté",
+    "Bretagne",
+    "Centre-Val de Loire",
+    "Grand Est",
+    "Hauts-de-France",
+    "Île-de-France",
+    "Normandie",
+    "Nouvelle-Aquitaine",
+    "Occitanie",
+    "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur",
+]
 SOURCE = [{"document": "synthetic.txt"}]
 
 
@@ -32,8 +43,9 @@ def _luhn_finess(rng: random.Random) -> str:
 
 
 def _dump(path: Path, data: dict[str, object]) -> None:
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"
+    )
 
 
 def generate(out: Path, files: int, seed: int) -> None:
@@ -42,24 +54,45 @@ def generate(out: Path, files: int, seed: int) -> None:
     for folder in ("hospitals", "networks", "campaigns", "centres", "sources"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     (out / "sources" / "synthetic.txt").write_text("synthetic test data\n")
-    for year, start, end in (("2017", "2017-08-08", "2022-12-31"),
-                             ("2023", "2023-01-01", "2027-12-31")):
-        _dump(out / "campaigns" / f"campaign-{year}.yaml", {
-            "id": f"campaign-{year}", "name": f"Synthetic campaign {year}", "start": start,
-            "end": end, "notes": "Synthetic.", "sources": SOURCE})
+    for year, start, end in (
+        ("2017", "2017-08-08", "2022-12-31"),
+        ("2023", "2023-01-01", "2027-12-31"),
+    ):
+        _dump(
+            out / "campaigns" / f"campaign-{year}.yaml",
+            {
+                "id": f"campaign-{year}",
+                "name": f"Synthetic campaign {year}",
+                "start": start,
+                "end": end,
+                "notes": "Synthetic.",
+                "sources": SOURCE,
+            },
+        )
     erns = [f"ern-{i}" for i in range(24)]
     for ern in erns:
-        _dump(out / "networks" / f"{ern}.yaml", {
-            "id": ern, "name": f"Synthetic ERN {ern}", "kind": "ern", "acronym": ern.upper(),
-            "sources": SOURCE})
+        _dump(
+            out / "networks" / f"{ern}.yaml",
+            {
+                "id": ern,
+                "name": f"Synthetic ERN {ern}",
+                "kind": "ern",
+                "acronym": ern.upper(),
+                "sources": SOURCE,
+            },
+        )
     budget = max(files - 2 - 24 - 23, 10)
     n_hospitals = max(budget // 12, 4)
     legal = max(n_hospitals // 4, 2)
     hospitals = []
     for i in range(n_hospitals):
         hid = f"hospital-{i}"
-        data: dict[str, object] = {"id": hid, "name": f"Synthetic Hospital {i}",
-                                   "aliases": [f"SH {i}"], "finess": _luhn_finess(rng)}
+        data: dict[str, object] = {
+            "id": hid,
+            "name": f"Synthetic Hospital {i}",
+            "aliases": [f"SH {i}"],
+            "finess": _luhn_finess(rng),
+        }
         if i < legal:
             data.update(city=f"City {i}", region=rng.choice(REGIONS))
         else:
@@ -69,33 +102,64 @@ def generate(out: Path, files: int, seed: int) -> None:
         hospitals.append(hid)
     filieres = [f"fsmr-{i}" for i in range(23)]
     for i, fid in enumerate(filieres):
-        _dump(out / "networks" / f"{fid}.yaml", {
-            "id": fid, "name": f"Synthetic filière {i}", "kind": "fsmr", "acronym": f"F{i}",
-            "host": rng.choice(hospitals), "erns": rng.sample(erns, 2), "sources": SOURCE})
+        _dump(
+            out / "networks" / f"{fid}.yaml",
+            {
+                "id": fid,
+                "name": f"Synthetic filière {i}",
+                "kind": "fsmr",
+                "acronym": f"F{i}",
+                "host": rng.choice(hospitals),
+                "erns": rng.sample(erns, 2),
+                "sources": SOURCE,
+            },
+        )
     centres = budget - n_hospitals
     n_crmr = max(centres // 6, 1)
     crmrs = []
     for i in range(n_crmr):
         cid = f"crmr-{i}"
         sites = rng.sample(hospitals, min(rng.randint(1, 4), len(hospitals)))
-        _dump(out / "centres" / f"{cid}.yaml", {
-            "id": cid, "name": f"Synthetic reference centre {i}", "kind": "crmr",
-            "network": rng.choice(filieres), "erns": [rng.choice(erns)],
-            "label": {"campaign": "campaign-2023"},
-            "sites": [{"hospital": h, "role": "coordinating" if j == 0 else "constitutive",
-                       "department": f"Department {rng.randint(1, 40)}",
-                       "lead": f"Dr Synthetic {rng.randint(1, 999)}"}
-                      for j, h in enumerate(sites)],
-            "sources": SOURCE})
+        _dump(
+            out / "centres" / f"{cid}.yaml",
+            {
+                "id": cid,
+                "name": f"Synthetic reference centre {i}",
+                "kind": "crmr",
+                "network": rng.choice(filieres),
+                "erns": [rng.choice(erns)],
+                "label": {"campaign": "campaign-2023"},
+                "sites": [
+                    {
+                        "hospital": h,
+                        "role": "coordinating" if j == 0 else "constitutive",
+                        "department": f"Department {rng.randint(1, 40)}",
+                        "lead": f"Dr Synthetic {rng.randint(1, 999)}",
+                    }
+                    for j, h in enumerate(sites)
+                ],
+                "sources": SOURCE,
+            },
+        )
         crmrs.append(cid)
     for i in range(centres - n_crmr):
         ref = rng.choice(crmrs)
         kind = "ccmr" if i % 40 else rng.choice(["crc", "platform"])
-        data = {"id": f"{kind}-{i}", "name": f"Synthetic {kind} {i}", "kind": kind,
-                "network": rng.choice(filieres), "label": {"campaign": "campaign-2023"},
-                "sites": [{"hospital": rng.choice(hospitals), "role": "competence",
-                           "lead": f"Dr Synthetic {rng.randint(1, 999)}"}],
-                "sources": SOURCE}
+        data = {
+            "id": f"{kind}-{i}",
+            "name": f"Synthetic {kind} {i}",
+            "kind": kind,
+            "network": rng.choice(filieres),
+            "label": {"campaign": "campaign-2023"},
+            "sites": [
+                {
+                    "hospital": rng.choice(hospitals),
+                    "role": "competence",
+                    "lead": f"Dr Synthetic {rng.randint(1, 999)}",
+                }
+            ],
+            "sources": SOURCE,
+        }
         if kind == "ccmr":
             data["reference_centre"] = ref
         _dump(out / "centres" / f"{kind}-{i}.yaml", data)

@@ -33,6 +33,8 @@ from generate import generate  # noqa: E402
 from rarereg.loader import bundled_registry  # noqa: E402
 
 PY = sys.executable
+BIN = Path(sys.executable).parent
+RAREREG = [str(BIN / "rarereg")] if (BIN / "rarereg").exists() else [PY, "-m", "rarereg"]
 FLOOR = """
 import sys, yaml
 loader = yaml.CSafeLoader
@@ -42,16 +44,28 @@ for name in sys.stdin.read().splitlines():
 """
 
 
-def measure(cmd: list[str], repeat: int, env: dict[str, str], cwd: Path,
-            stdin: str | None = None, before: object = None) -> tuple[float, float]:
+def measure(
+    cmd: list[str],
+    repeat: int,
+    env: dict[str, str],
+    cwd: Path,
+    stdin: str | None = None,
+    before: object = None,
+) -> tuple[float, float]:
     """Median seconds and peak MiB of a command run ``repeat`` times."""
     times, peaks = [], []
     for _ in range(repeat):
         if callable(before):
             before()
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if stdin is not None:
             proc.stdin.write(stdin.encode())  # type: ignore[union-attr]
         proc.stdin.close()  # type: ignore[union-attr]
@@ -64,8 +78,20 @@ def measure(cmd: list[str], repeat: int, env: dict[str, str], cwd: Path,
 
 def git(repo: Path, *args: str) -> None:
     """Quiet git."""
-    subprocess.run(["git", "-C", str(repo), "-c", "user.email=bench@example.org",
-                    "-c", "user.name=bench", *args], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.email=bench@example.org",
+            "-c",
+            "user.name=bench",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def bundled_schemas(out: Path) -> dict[str, Path]:
@@ -84,8 +110,9 @@ def bundled_schemas(out: Path) -> dict[str, Path]:
     return paths
 
 
-def run_size(size: int, repeat: int, work: Path, env: dict[str, str],
-             cjs_max: int) -> list[tuple[str, float, float]]:
+def run_size(
+    size: int, repeat: int, work: Path, env: dict[str, str], cjs_max: int
+) -> list[tuple[str, float, float]]:
     """All measurements for one registry size."""
     base = work / f"r{size}"
     registry = base / "registry"
@@ -100,7 +127,7 @@ def run_size(size: int, repeat: int, work: Path, env: dict[str, str],
     files = sorted(str(p) for p in registry.glob("*/*.yaml"))
     cache = work / f"cache{size}"
     env = {**env, "RAREREG_CACHE_DIR": str(cache)}
-    rr = [PY, "-m", "rarereg"]
+    rr = list(RAREREG)
     rows: list[tuple[str, float, float]] = []
 
     def fresh_cache() -> None:
@@ -110,34 +137,70 @@ def run_size(size: int, repeat: int, work: Path, env: dict[str, str],
 
     def change_one() -> None:
         text = one.read_text()
-        one.write_text(text.replace("Synthetic Hospital 0", "Synthetic Hospital 0 (edited)")
-                       if "(edited)" not in text else text.replace(" (edited)", ""))
+        one.write_text(
+            text.replace("Synthetic Hospital 0", "Synthetic Hospital 0 (edited)")
+            if "(edited)" not in text
+            else text.replace(" (edited)", "")
+        )
 
-    rows.append(("floor: yaml.load(CSafeLoader), one process",
-                 *measure([PY, "-c", FLOOR], repeat, env, base, stdin="\n".join(files))))
-    rows.append(("rarereg validate, cold (no cache)",
-                 *measure(rr + ["validate"], repeat, env, base, before=fresh_cache)))
-    subprocess.run(rr + ["validate"], env=env, cwd=base, capture_output=True, check=False)
+    rows.append(
+        (
+            "floor: yaml.load(CSafeLoader), one process",
+            *measure([PY, "-c", FLOOR], repeat, env, base, stdin="\n".join(files)),
+        )
+    )
+    rows.append(
+        (
+            "rarereg validate, cold (no cache)",
+            *measure([*rr, "validate"], repeat, env, base, before=fresh_cache),
+        )
+    )
+    subprocess.run([*rr, "validate"], env=env, cwd=base, capture_output=True, check=False)
     time.sleep(2.1)  # let the files age past the cache's racy window, as real files are
-    subprocess.run(rr + ["validate"], env=env, cwd=base, capture_output=True, check=False)
-    rows.append(("rarereg validate, warm (nothing changed)",
-                 *measure(rr + ["validate"], repeat, env, base)))
-    rows.append(("rarereg validate, one file changed",
-                 *measure(rr + ["validate"], repeat, env, base, before=change_one)))
-    rows.append(("rarereg list --hospital X, warm",
-                 *measure(rr + ["list", "--hospital", "Synthetic Hospital 3", "-f", "json"],
-                          repeat, env, base)))
-    rows.append(("rarereg compare HEAD~1 HEAD",
-                 *measure(rr + ["compare", "HEAD~1", "HEAD", "-f", "json"], repeat, env, base)))
-    cjs = shutil.which("check-jsonschema")
+    subprocess.run([*rr, "validate"], env=env, cwd=base, capture_output=True, check=False)
+    rows.append(
+        ("rarereg validate, warm (nothing changed)", *measure([*rr, "validate"], repeat, env, base))
+    )
+    rows.append(
+        (
+            "rarereg validate, one file changed",
+            *measure([*rr, "validate"], repeat, env, base, before=change_one),
+        )
+    )
+    rows.append(
+        (
+            "rarereg list --hospital X, warm",
+            *measure(
+                [*rr, "list", "--hospital", "Synthetic Hospital 3", "-f", "json"], repeat, env, base
+            ),
+        )
+    )
+    rows.append(
+        (
+            "rarereg compare HEAD~1 HEAD",
+            *measure([*rr, "compare", "HEAD~1", "HEAD", "-f", "json"], repeat, env, base),
+        )
+    )
+    cjs = shutil.which("check-jsonschema") or (
+        str(BIN / "check-jsonschema") if (BIN / "check-jsonschema").exists() else None
+    )
     if cjs and size <= cjs_max:
         schemas = bundled_schemas(work)
         script = " && ".join(
             f"{cjs} --schemafile {schemas[kind]} registry/{folder}/*.yaml > /dev/null"
-            for kind, folder in (("hospital", "hospitals"), ("network", "networks"),
-                                 ("campaign", "campaigns"), ("centre", "centres")))
-        rows.append(("check-jsonschema, same schemas and files",
-                     *measure(["bash", "-c", script], repeat, env, base)))
+            for kind, folder in (
+                ("hospital", "hospitals"),
+                ("network", "networks"),
+                ("campaign", "campaigns"),
+                ("centre", "centres"),
+            )
+        )
+        rows.append(
+            (
+                "check-jsonschema, same schemas and files",
+                *measure(["bash", "-c", script], repeat, env, base),
+            )
+        )
     return rows
 
 
@@ -151,8 +214,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def main() -> None:
@@ -164,36 +229,52 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True,
-                   capture_output=True)
-    lines = [f"Machine: {machine()}. Median of {args.repeat} runs; peak memory of the process.",
-             ""]
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True, capture_output=True
+    )
+    lines = [f"Machine: {machine()}. Median of {args.repeat} runs; peak memory of the process.", ""]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         bundled = str(bundled_registry())
         startup = [
             ("python -c 'import typer'", measure([PY, "-c", "import typer"], 15, env, work)),
-            ("rarereg --version", measure([PY, "-m", "rarereg", "--version"], 15, env, work)),
-            ("rarereg --help", measure([PY, "-m", "rarereg", "--help"], 15, env, work)),
+            ("rarereg --version", measure([*RAREREG, "--version"], 15, env, work)),
+            ("rarereg --help", measure([*RAREREG, "--help"], 15, env, work)),
         ]
         cache_env = {**env, "RAREREG_CACHE_DIR": str(work / "cache-bundled")}
-        subprocess.run([PY, "-m", "rarereg", "validate", "-r", bundled], env=cache_env,
-                       capture_output=True, check=False)
-        startup.append(("rarereg list --hospital 'CHU Lille' (bundled, warm)",
-                        measure([PY, "-m", "rarereg", "list", "--hospital", "CHU Lille",
-                                 "-r", bundled], 15, cache_env, work)))
+        subprocess.run(
+            [*RAREREG, "validate", "-r", bundled], env=cache_env, capture_output=True, check=False
+        )
+        for fmt in ("table", "json"):
+            startup.append(
+                (
+                    f"rarereg list --hospital 'CHU Lille' -f {fmt} (bundled, warm)",
+                    measure(
+                        [*RAREREG, "list", "--hospital", "CHU Lille", "-f", fmt, "-r", bundled],
+                        15,
+                        cache_env,
+                        work,
+                    ),
+                )
+            )
         floor_t = startup[0][1][0]
         lines += ["| startup | median | × import typer | peak MiB |", "| --- | --- | --- | --- |"]
-        lines += [f"| {name} | {t * 1000:.0f} ms | {t / floor_t:.2f} | {mem:.0f} |"
-                  for name, (t, mem) in startup]
+        lines += [
+            f"| {name} | {t * 1000:.0f} ms | {t / floor_t:.2f} | {mem:.0f} |"
+            for name, (t, mem) in startup
+        ]
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"measuring {size} files…", file=sys.stderr)
             rows = run_size(size, args.repeat, work, env, args.cjs_max)
             floor = rows[0][1]
             cjs = next((t for name, t, _ in rows if name.startswith("check-jsonschema")), None)
-            lines += ["", f"**{size:,} files**", "",
-                      "| measurement | median | × floor | × check-jsonschema | peak MiB |",
-                      "| --- | --- | --- | --- | --- |"]
+            lines += [
+                "",
+                f"**{size:,} files**",
+                "",
+                "| measurement | median | × floor | × check-jsonschema | peak MiB |",
+                "| --- | --- | --- | --- | --- |",
+            ]
             for name, t, mem in rows:
                 ratio = f"{t / cjs:.3f}" if cjs else "n/a"
                 lines.append(f"| {name} | {t:.2f} s | {t / floor:.2f} | {ratio} | {mem:.0f} |")

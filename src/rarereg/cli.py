@@ -30,74 +30,25 @@ app = typer.Typer(
 )
 
 
-class ValidateFormat(enum.StrEnum):
-    """Output formats of ``validate``."""
-
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-
-
-class TableFormat(enum.StrEnum):
-    """Output formats of tables."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ShowFormat(enum.StrEnum):
-    """Output formats of ``show``."""
-
-    table = "table"
-    json = "json"
-
-
-class ExpiringFormat(enum.StrEnum):
-    """Output formats of ``expiring``."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    ics = "ics"
-
-
-class ReportFormat(enum.StrEnum):
-    """Output formats of ``report``."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-class ReportBy(enum.StrEnum):
-    """Breakdowns of ``report``."""
-
-    kind = "kind"
-    hospital = "hospital"
-    network = "network"
-    region = "region"
-    campaign = "campaign"
-    end_year = "end-year"
-
-
-class CompareFormat(enum.StrEnum):
-    """Output formats of ``compare``."""
-
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-
-
-class ListWhat(enum.StrEnum):
-    """What ``list`` lists."""
-
-    centres = "centres"
-    hospitals = "hospitals"
-    networks = "networks"
-    campaigns = "campaigns"
+# Choices of the options, one enum each so --help lists them.
+ValidateFormat = enum.StrEnum("ValidateFormat", "text json github sarif")
+TableFormat = enum.StrEnum("TableFormat", "table json csv")
+ShowFormat = enum.StrEnum("ShowFormat", "table json")
+ExpiringFormat = enum.StrEnum("ExpiringFormat", "table json csv ics")
+ReportFormat = enum.StrEnum("ReportFormat", "table json csv markdown")
+CompareFormat = enum.StrEnum("CompareFormat", "table json markdown")
+ListWhat = enum.StrEnum("ListWhat", "centres hospitals networks campaigns")
+ReportBy = enum.StrEnum(
+    "ReportBy",
+    [
+        ("kind", "kind"),
+        ("hospital", "hospital"),
+        ("network", "network"),
+        ("region", "region"),
+        ("campaign", "campaign"),
+        ("end_year", "end-year"),
+    ],
+)
 
 
 RegistryOpt = Annotated[

@@ -14,45 +14,6 @@ from typing import Any
 
 from rarereg.findings import Finding, Severity
 
-KNOWN_CODES = frozenset(
-    {
-        "yaml-syntax",
-        "duplicate-key",
-        "yaml-anchor",
-        "yaml-alias",
-        "yaml-tag",
-        "complex-key",
-        "empty-file",
-        "not-a-mapping",
-        "multiple-documents",
-        "encoding",
-        "file-too-large",
-        "too-deep",
-        "too-large",
-        "unreadable",
-        "ambiguous-value",
-        "comment-in-value",
-        "bom",
-        "schema",
-        "id-mismatch",
-        "duplicate-id",
-        "unknown-reference",
-        "reference-kind",
-        "reference-cycle",
-        "finess-key",
-        "duplicate-finess",
-        "invalid-date",
-        "label-dates",
-        "label-duration",
-        "label-expired",
-        "label-expiring",
-        "site-roles",
-        "unknown-source",
-        "file-name",
-        "symlink",
-        "unknown-file",
-    }
-)
 UNREADABLE_CODES = frozenset(
     {
         "yaml-syntax",
@@ -71,6 +32,30 @@ UNREADABLE_CODES = frozenset(
     }
 )
 """A file with one of these could not be read at all: such findings stay errors."""
+KNOWN_CODES = UNREADABLE_CODES | {
+    "duplicate-key",
+    "ambiguous-value",
+    "comment-in-value",
+    "bom",
+    "schema",
+    "id-mismatch",
+    "duplicate-id",
+    "unknown-reference",
+    "reference-kind",
+    "reference-cycle",
+    "finess-key",
+    "duplicate-finess",
+    "invalid-date",
+    "label-dates",
+    "label-duration",
+    "label-expired",
+    "label-expiring",
+    "site-roles",
+    "unknown-source",
+    "file-name",
+    "symlink",
+    "unknown-file",
+}
 LEVELS = ("error", "warning", "off")
 
 

@@ -14,6 +14,8 @@ import typer
 from rarereg import __version__
 
 if TYPE_CHECKING:
+    from rarereg.compare import Diff
+    from rarereg.labels import Expiry
     from rarereg.model import Registry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -548,10 +550,7 @@ _EXPIRY_TABLE = [
 ]
 
 
-def _expiry_row(reg: Registry, e: object) -> dict[str, object]:
-    from rarereg.labels import Expiry
-
-    assert isinstance(e, Expiry)
+def _expiry_row(reg: Registry, e: Expiry) -> dict[str, object]:
     c = e.centre
     network = reg.networks[c.network].acronym if c.network in reg.networks else c.network
     names = [
@@ -744,11 +743,10 @@ def compare(
     raise typer.Exit(EXIT_FINDINGS if exit_code and not diff.empty else EXIT_OK)
 
 
-def _deliver_compare(diff: object, fmt: CompareFormat, output: Path | None) -> None:
+def _deliver_compare(diff: Diff, fmt: CompareFormat, output: Path | None) -> None:
     from rarereg import compare as cmp
     from rarereg import formats
 
-    assert isinstance(diff, cmp.Diff)
     data = cmp.as_data(diff)
     sections = _compare_sections(data)
     if fmt is CompareFormat.json:

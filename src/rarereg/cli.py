@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rarereg.compare import Diff
     from rarereg.labels import Expiry
     from rarereg.model import Registry
+    from rarereg.query import Filters, Resolved
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -202,6 +203,16 @@ def _span(start: dt.date, text: str, option: str) -> dt.date:
         return add_span(start, text)
     except DateError as exc:
         fail(f"{option}: {exc}")
+
+
+def _resolve(reg: Registry, filters: Filters) -> Resolved:
+    """Filters checked against the registry; an unknown name is a usage error."""
+    from rarereg import query
+
+    try:
+        return query.resolve(reg, filters)
+    except query.QueryError as exc:
+        fail(str(exc))
 
 
 def _load(explicit: Path | None) -> Registry:
@@ -511,10 +522,7 @@ def expiring(
         fail(str(exc))
     until = _span(today, within, "--within") if within else None
     filters = query.Filters(hospital or [], network or [], kind or [], region or [])
-    try:
-        resolved = query.resolve(reg, filters)
-    except query.QueryError as exc:
-        fail(str(exc))
+    resolved = _resolve(reg, filters)
     found = [
         e
         for e in labels.expiring(
@@ -609,10 +617,7 @@ def report(
     filters = query.Filters(
         hospital or [], network or [], kind or [], region or [], city or [], ern or [], search
     )
-    try:
-        resolved = query.resolve(reg, filters)
-    except query.QueryError as exc:
-        fail(str(exc))
+    resolved = _resolve(reg, filters)
     recs = counts.records(reg, resolved)
     named = [reg.legal_entity(h) for h in resolved.matched_hospitals] if hospital else None
     named = list(dict.fromkeys(named)) if named else None
@@ -734,10 +739,7 @@ def compare(
     except cmp.SideError as exc:
         fail(str(exc))
     filters = query.Filters(hospital or [], network or [], kind or [])
-    try:
-        resolved = query.resolve(after.registry, filters) if (hospital or network or kind) else None
-    except query.QueryError as exc:
-        fail(str(exc))
+    resolved = _resolve(after.registry, filters) if (hospital or network or kind) else None
     diff = cmp.compare(before, after, resolved)
     _deliver_compare(diff, fmt, output)
     raise typer.Exit(EXIT_FINDINGS if exit_code and not diff.empty else EXIT_OK)

@@ -33,8 +33,11 @@ REGIONS = [
 SOURCE = [{"document": "synthetic.txt"}]
 
 
-def _luhn_finess(rng: random.Random) -> str:
+def _luhn_finess(rng: random.Random, taken: set[str]) -> str:
     payload = f"{rng.randint(10, 95):02d}{rng.randint(0, 999999):06d}"
+    while payload in taken:
+        payload = f"{rng.randint(10, 95):02d}{rng.randint(0, 999999):06d}"
+    taken.add(payload)
     total = 0
     for index, char in enumerate(reversed(payload)):
         digit = int(char) * (2 if index % 2 == 0 else 1)
@@ -85,13 +88,14 @@ def generate(out: Path, files: int, seed: int) -> None:
     n_hospitals = max(budget // 12, 4)
     legal = max(n_hospitals // 4, 2)
     hospitals = []
+    taken: set[str] = set()
     for i in range(n_hospitals):
         hid = f"hospital-{i}"
         data: dict[str, object] = {
             "id": hid,
             "name": f"Synthetic Hospital {i}",
             "aliases": [f"SH {i}"],
-            "finess": _luhn_finess(rng),
+            "finess": _luhn_finess(rng, taken),
         }
         if i < legal:
             data.update(city=f"City {i}", region=rng.choice(REGIONS))

@@ -35,6 +35,12 @@ def age(registry: Path, seconds: int = 60) -> None:
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
 
 
+def records_file(folder: Path) -> Path:
+    """The cache's file of records (beside it, the file of kept results)."""
+    (found,) = [p for p in folder.iterdir() if not p.name.endswith(".results.json")]
+    return found
+
+
 def codes(registry: Path, cache: Path) -> list[str]:
     """Finding codes of a cached validation run."""
     return [f.code for f in validate(registry, registry.parent, cache_dir=cache).findings]
@@ -118,10 +124,10 @@ def test_corrupt_cache_is_rebuilt(registry: Path, tmp_path: Path, garbage: bytes
     """A cache that does not parse or has the wrong shape is ignored, then rewritten."""
     cache = tmp_path / "c"
     expected = codes(registry, cache)
-    (cache_file,) = cache.iterdir()
+    cache_file = records_file(cache)
     cache_file.write_bytes(garbage)
     assert codes(registry, cache) == expected
-    assert json.loads(cache_file.read_bytes())["format"] == 1
+    assert json.loads(cache_file.read_bytes())["format"] == 2
 
 
 def test_poisoned_record_is_not_trusted(registry: Path, tmp_path: Path) -> None:
@@ -129,7 +135,7 @@ def test_poisoned_record_is_not_trusted(registry: Path, tmp_path: Path) -> None:
     age(registry)
     cache = tmp_path / "c"
     codes(registry, cache)
-    (cache_file,) = cache.iterdir()
+    cache_file = records_file(cache)
     payload = json.loads(cache_file.read_bytes())
     for name in payload["files"]:
         payload["files"][name][4] = [["x"]]
@@ -156,7 +162,7 @@ def test_two_runs_at_once(registry: Path, tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert b"ok: 12 files" in out
-    (cache_file,) = (tmp_path / "shared").iterdir()
+    cache_file = records_file(tmp_path / "shared")
     assert len(json.loads(cache_file.read_bytes())["files"]) == 12
 
 
@@ -190,3 +196,67 @@ def test_parallel_parse_gives_the_same_findings(
     single = codes(registry, tmp_path / "a")
     monkeypatch.setattr(loader, "PARALLEL_MIN", 1)
     assert codes(registry, tmp_path / "b") == single
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux memory maps")
+def test_reading_many_files_does_not_map_a_page_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file is read into a buffer of its size, not a 1 MiB one shrunk to a mapped page.
+
+    With one memory mapping per file, 65,530 files (Linux's usual limit) made the process
+    unable to load a shared library: a 100,000-file registry crashed.
+    """
+    from benchmarks.generate import generate
+
+    generate(tmp_path / "registry", 3000, seed=2)
+
+    def maps() -> int:
+        return len(Path("/proc/self/maps").read_text().splitlines())
+
+    peak: list[int] = []
+    real = loader._parse_all
+
+    def measuring(*args: object, **kwargs: object) -> None:
+        peak.append(maps())  # every file's bytes are held at this point
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_parse_all", measuring)
+    before = maps()
+    loaded = loader.load(tmp_path / "registry", tmp_path)
+    assert len(loaded.entries) == 3000
+    assert peak[0] - before < 1000
+
+
+def test_unchanged_registry_reuses_the_last_findings(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same files, same date, same settings: the findings of the last run, no checks run."""
+    import datetime as dt
+
+    from rarereg import checks
+
+    age(registry)
+    cache = tmp_path / "c"
+    first = codes(registry, cache)
+    calls: list[int] = []
+    real = checks.run
+    monkeypatch.setattr(checks, "run", lambda loaded: calls.append(1) or real(loaded))
+    assert codes(registry, cache) == first
+    assert calls == []
+    later = validate(registry, registry.parent, cache_dir=cache, today=dt.date(2027, 12, 1))
+    assert calls == [1]
+    assert {f.code for f in later.findings} == {"label-expiring"}
+    (registry / "rarereg.toml").write_text('[rules]\nlabel-expiring = "off"\n')
+    validate(registry, registry.parent, cache_dir=cache, today=dt.date(2027, 12, 1))
+    assert calls == [1, 1]
+
+
+@pytest.mark.parametrize("garbage", [b"{", b'{"key": 1}', b'{"key": "k", "findings": [[1]]}'])
+def test_corrupt_results_are_recomputed(registry: Path, tmp_path: Path, garbage: bytes) -> None:
+    """A kept result that does not parse is ignored."""
+    cache = tmp_path / "c"
+    expected = codes(registry, cache)
+    (results,) = [p for p in cache.iterdir() if p.name.endswith(".results.json")]
+    results.write_bytes(garbage)
+    assert codes(registry, cache) == expected

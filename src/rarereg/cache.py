@@ -23,7 +23,8 @@ from typing import Any
 from rarereg import __version__
 from rarereg.findings import Finding, Severity
 
-FORMAT = 1
+FORMAT = 2
+"""Bump when the shape of a record or the per-file checks change: old caches are ignored."""
 RACY_NS = 2_000_000_000
 """A file modified this close to the cache's own write may have changed unseen: hash it."""
 
@@ -40,6 +41,12 @@ def default_dir() -> Path:
         return Path(base) / "rarereg" / "Cache"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "rarereg"
+
+
+def cache_path(folder: Path, registry_root: Path, fingerprint: str, suffix: str = ".json") -> Path:
+    """The cache file of one registry, for this version of rarereg and of the schemas."""
+    key = f"{FORMAT}|{__version__}|{fingerprint}|{registry_root.resolve()}"
+    return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}{suffix}"
 
 
 def digest(raw: bytes) -> str:
@@ -103,8 +110,7 @@ class FileCache:
         """The cache for a registry; an unreadable or corrupt cache is an empty one."""
         if folder is None:
             return cls(None)
-        key = f"{FORMAT}|{__version__}|{fingerprint}|{registry_root.resolve()}"
-        path = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+        path = cache_path(folder, registry_root, fingerprint)
         try:
             payload = json.loads(path.read_bytes())
         except (OSError, ValueError):
@@ -158,3 +164,43 @@ class FileCache:
 def findings_to_json(findings: list[Finding]) -> list[list[Any]]:
     """Findings as compact lists, without their path (it depends on the working folder)."""
     return [[f.line, f.col, f.code, f.message, f.severity.value] for f in findings]
+
+
+def load_results(path: Path, key: str, newest_ns: int) -> list[Finding] | None:
+    """Findings kept for a registry state and settings, or None (absent, stale or malformed).
+
+    Kept findings are not trusted when a file changed too close to their writing to be sure
+    its time would show the change.
+    """
+    try:
+        payload = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.get("key") != key:
+        return None
+    written = payload.get("written_ns")
+    if not isinstance(written, int) or newest_ns + RACY_NS > written:
+        return None
+    rows = payload.get("findings")
+    if not isinstance(rows, list):
+        return None
+    findings = []
+    for row in rows:
+        record = _record([0, 0, "", None, [row[1:]]]) if isinstance(row, list) and row else None
+        if record is None or not isinstance(row[0], str):
+            return None
+        findings.extend(record.findings_for(row[0]))
+    return findings
+
+
+def save_results(path: Path, key: str, findings: list[Finding]) -> None:
+    """Keep the findings of a run for the next one with the same state; failures are silent."""
+    rows = [[f.path, f.line, f.col, f.code, f.message, f.severity.value] for f in findings]
+    payload = {"key": key, "written_ns": time.time_ns(), "findings": rows}
+    try:
+        from rarereg.output import write_atomic
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(payload, ensure_ascii=False))
+    except OSError:
+        pass

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rarereg import finess
-from rarereg.document import PathKey, YamlDoc
+from rarereg.document import PathKey
+from rarereg.filechecks import parse_date as _parse_date
 from rarereg.findings import Finding, error, warning
 from rarereg.loader import Entry, Loaded
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_DATE_KEYS = frozenset({"start", "end", "retrieved", "as_of"})
 LABEL_YEARS = 5
 """Labels are granted for five years (source 004)."""
 LABEL_TOLERANCE_DAYS = 31
@@ -54,7 +51,6 @@ def run(loaded: Loaded) -> list[Finding]:
     ctx = _context(parsed, [e for e in loaded.entries if e.doc is None], loaded.root)
     for entry in parsed:
         assert entry.doc is not None
-        findings.extend(_check_dates(entry.doc, entry.path))
         if not entry.ok:
             continue  # references in a file that failed its schema may not have the right shape
         findings.extend(_REFERENCE_CHECKS[entry.kind](entry, entry.doc.data, ctx))
@@ -115,34 +111,6 @@ def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:
             )
         else:
             first[entity_id] = entry
-
-
-def _check_dates(doc: YamlDoc, path: str) -> Iterator[Finding]:
-    """Dates that have the right shape but do not exist, like 2027-02-30."""
-    todo: list[tuple[PathKey, Any]] = [((), doc.data)]
-    while todo:
-        where, value = todo.pop()
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in _DATE_KEYS and isinstance(item, str) and _DATE.match(item):
-                    if _parse_date(item) is None:
-                        yield error(
-                            path,
-                            doc.pos((*where, key)),
-                            "invalid-date",
-                            f"{key}: {item} is not a date of the calendar",
-                        )
-                else:
-                    todo.append(((*where, key), item))
-        elif isinstance(value, list):
-            todo.extend(((*where, i), item) for i, item in enumerate(value))
-
-
-def _parse_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _ref(entry: Entry, where: PathKey, target: Any, want: str, ctx: _Ctx) -> Iterator[Finding]:

@@ -5,6 +5,7 @@ Kept apart from the parser so that a run served from the cache never imports PyY
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,8 @@ class YamlDoc:
 
         try:
             with open(self.source[0], "rb") as handle:  # noqa: PTH123 - a str path
-                return parse_bytes(handle.read(MAX_BYTES + 1), self.source[1])[0]
+                size = os.fstat(handle.fileno()).st_size
+                return parse_bytes(handle.read(min(size, MAX_BYTES) + 1), self.source[1])[0]
         except OSError:
             return None
 

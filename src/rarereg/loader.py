@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rarereg import schemas
+from rarereg import filechecks, schemas
 from rarereg.document import MAX_BYTES, YamlDoc
 from rarereg.findings import Finding, Severity, error, warning
 from rarereg.resources import data_dir
@@ -43,13 +44,33 @@ class Entry:
         return self.doc is not None and not any(f.severity is Severity.ERROR for f in self.findings)
 
 
-@dataclass(slots=True)
 class Loaded:
-    """Every file of a registry, plus the findings that belong to no single file."""
+    """Every file of a registry, plus the findings that belong to no single file.
 
-    root: Path
-    entries: list[Entry]
-    findings: list[Finding] = field(default_factory=list)
+    Entries of files taken from the cache are only built when ``entries`` is first read.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        entries: list[Entry] | None = None,
+        findings: list[Finding] | None = None,
+        build: Callable[[], list[Entry]] | None = None,
+        count: int | None = None,
+    ) -> None:
+        self.root = root
+        self.count = count if count is not None else len(entries or [])
+        """How many registry files were read (without building their entries)."""
+        self._entries = entries
+        self._build = build
+        self.findings = findings or []
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The registry's files, built on first use."""
+        if self._entries is None:
+            self._entries = self._build() if self._build is not None else []
+        return self._entries
 
 
 def is_registry(path: Path) -> bool:
@@ -109,13 +130,15 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
             continue
         for item in sorted(os.scandir(base), key=lambda e: e.name):
             path = item.path
-            shown = display_path(path, cwd)
             if item.name.startswith("."):
                 continue
             if item.name.endswith(".yml"):
                 findings.append(
                     error(
-                        shown, (1, 1), "file-name", "registry files end in .yaml: rename this file"
+                        display_path(path, cwd),
+                        (1, 1),
+                        "file-name",
+                        "registry files end in .yaml: rename this file",
                     )
                 )
                 continue
@@ -124,7 +147,7 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
             if item.is_symlink() and not _inside(Path(path), real_root):
                 findings.append(
                     error(
-                        shown,
+                        display_path(path, cwd),
                         (1, 1),
                         "symlink",
                         "symbolic link to a file outside the registry; copy the file in",
@@ -162,7 +185,10 @@ def _read_raw(path: Path | str, shown: str) -> tuple[bytes | None, int, int, Fin
                     f"registry file"
                 )
                 return None, st.st_size, st.st_mtime_ns, error(shown, (1, 1), "file-too-large", msg)
-            return handle.read(MAX_BYTES + 1), st.st_size, st.st_mtime_ns, None
+            # Read what fstat says is there (plus one byte, to see a file that grew): asking for
+            # MAX_BYTES would allocate 1 MiB per file and shrink it to a mapped page, one
+            # memory mapping per file, past the kernel's limit on large registries.
+            return handle.read(st.st_size + 1), st.st_size, st.st_mtime_ns, None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, 0, 0, error(shown, (1, 1), "unreadable", f"cannot read the file: {reason}")
@@ -184,6 +210,7 @@ def entry_from_bytes(kind: str, stem: str, shown: str, raw: bytes) -> Entry:
     doc, findings = parse_bytes(raw, shown)
     if doc is not None:
         findings.extend(schemas.check(kind, doc, shown))
+        findings.extend(filechecks.run(doc, shown))
     return Entry(kind, stem, shown, doc, findings)
 
 
@@ -191,15 +218,24 @@ PARALLEL_MIN = 500
 """Below this many files to parse, starting worker processes costs more than it saves."""
 
 
-def load(root: Path, cwd: Path | None = None, cache_dir: Path | None = None) -> Loaded:
-    """Read every file of the registry at ``root``; with ``cache_dir``, reuse unchanged files."""
+def load(
+    root: Path,
+    cwd: Path | None = None,
+    cache_dir: Path | None = None,
+    listing: Listing | None = None,
+) -> Loaded:
+    """Read every file of the registry at ``root``; with ``cache_dir``, reuse unchanged files.
+
+    ``listing`` is the result of :func:`list_files` when the caller already has it.
+    """
     from rarereg.cache import FileCache
 
     cwd = cwd or Path.cwd()
-    files, findings = list_files(root, cwd)
+    files, findings = listing or list_files(root, cwd)
     store = FileCache.open(cache_dir, root, schemas.schema_fingerprint())
     entries: list[Entry | None] = [None] * len(files)
     todo: list[tuple[int, str, bytes, int, int, str]] = []
+    hits: list[tuple[int, str, str, str, Any]] = []
     for i, (kind, path) in enumerate(files):
         shown = display_path(path, cwd)
         try:
@@ -208,7 +244,7 @@ def load(root: Path, cwd: Path | None = None, cache_dir: Path | None = None) -> 
         except OSError:
             record = None
         if record is not None:
-            entries[i] = _from_record(kind, path, shown, record)
+            hits.append((i, kind, path, shown, record))
             continue
         raw, size, mtime_ns, problem = _read_raw(path, shown)
         if raw is None:
@@ -219,12 +255,56 @@ def load(root: Path, cwd: Path | None = None, cache_dir: Path | None = None) -> 
         content_hash = digest(raw)
         record = store.get_by_hash(path, content_hash, size, mtime_ns)
         if record is not None:
-            entries[i] = _from_record(kind, path, shown, record)
+            hits.append((i, kind, path, shown, record))
         else:
             todo.append((i, kind, raw, size, mtime_ns, content_hash))
     _parse_all(files, todo, entries, store, cwd)
     store.save()
-    return Loaded(root, [e for e in entries if e is not None], findings)
+
+    def build() -> list[Entry]:
+        for i, kind, path, shown, record in hits:
+            entries[i] = _from_record(kind, path, shown, record)
+        return [e for e in entries if e is not None]
+
+    return Loaded(root, None, findings, build, len(files))
+
+
+Listing = tuple[list[tuple[str, str]], list[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a registry looks like without opening a file: paths, sizes and times."""
+
+    digest: str
+    newest_ns: int
+    listing: Listing
+
+    @property
+    def count(self) -> int:
+        """How many registry files there are."""
+        return len(self.listing[0])
+
+
+def stamp(root: Path, cwd: Path) -> Stamp | None:
+    """A digest of every registry file's path, size and time, and the newest time.
+
+    Cheap (no file is opened): it tells whether the registry is exactly as a past run saw it.
+    None when a file cannot even be examined.
+    """
+    files, findings = list_files(root, cwd)
+    digest = hashlib.blake2b(digest_size=16)
+    for f in findings:
+        digest.update(f"{f.path}\0{f.code}\n".encode())
+    newest = 0
+    for _, path in files:
+        try:
+            st = os.stat(path)  # noqa: PTH116 - a str path from scandir
+        except OSError:
+            return None
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        newest = max(newest, st.st_mtime_ns)
+    return Stamp(digest.hexdigest(), newest, (files, findings))
 
 
 def _stem(path: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarereg import checks, config, label_checks, loader, model
+from rarereg import cache, checks, config, label_checks, loader, model
 from rarereg.findings import Finding, Severity
 
 
@@ -68,14 +68,44 @@ def validate(
     today = today or labels.today()
     window = settings.expiry_window or label_checks.DEFAULT_WINDOW
     warn_until = warn_until or labels.add_span(today, window)
-    loaded = loader.load(root, cwd, cache_dir)
-    findings = settings.apply(all_findings(loaded, today, warn_until))
+    key = "|".join(
+        [str(cwd), today.isoformat(), warn_until.isoformat(), repr(sorted(settings.rules.items()))]
+    )
+    before = loader.stamp(root, cwd) if cache_dir is not None else None
+    kept = _kept_findings(root, cache_dir, before, key)
+    if kept is not None and before is not None:
+        count, findings = before.count, kept
+    else:
+        loaded = loader.load(root, cwd, cache_dir, before.listing if before else None)
+        count = loaded.count
+        findings = settings.apply(all_findings(loaded, today, warn_until))
+        if cache_dir is not None and before is not None:
+            # Kept under the stamp taken before reading: a file that changed during the run
+            # has a newer time than that stamp records, so the next run will not match it.
+            cache.save_results(_results_path(root, cache_dir), f"{before.digest}|{key}", findings)
     if only is not None:
         wanted = set(only)
         findings = [f for f in findings if f.path in wanted]
     if changed is not None:
         findings = [f for f in findings if f.path in changed or f.code in CROSS_FILE_CODES]
-    return Report(root, len(loaded.entries), tuple(findings))
+    return Report(root, count, tuple(findings))
+
+
+def _results_path(root: Path, cache_dir: Path) -> Path:
+    from rarereg import schemas
+
+    return cache.cache_path(cache_dir, root, schemas.schema_fingerprint(), ".results.json")
+
+
+def _kept_findings(
+    root: Path, cache_dir: Path | None, before: loader.Stamp | None, key: str
+) -> list[Finding] | None:
+    """The last run's findings when no file changed since (no file is opened to know it)."""
+    if cache_dir is None or before is None:
+        return None
+    return cache.load_results(
+        _results_path(root, cache_dir), f"{before.digest}|{key}", before.newest_ns
+    )
 
 
 CROSS_FILE_CODES = frozenset(

@@ -1,0 +1,48 @@
+"""Checks of one file on its own, beyond its schema: their findings are cached with the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from rarereg.document import PathKey, YamlDoc
+from rarereg.findings import Finding, error
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DATE_KEYS = frozenset({"start", "end", "retrieved", "as_of"})
+
+
+def run(doc: YamlDoc, path: str) -> list[Finding]:
+    """Every single-file finding beyond the schema."""
+    return list(check_dates(doc, path))
+
+
+def check_dates(doc: YamlDoc, path: str) -> Iterator[Finding]:
+    """Dates that have the right shape but do not exist, like 2027-02-30."""
+    todo: list[tuple[PathKey, Any]] = [((), doc.data)]
+    while todo:
+        where, value = todo.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in _DATE_KEYS and isinstance(item, str) and _DATE.match(item):
+                    if parse_date(item) is None:
+                        yield error(
+                            path,
+                            doc.pos((*where, key)),
+                            "invalid-date",
+                            f"{key}: {item} is not a date of the calendar",
+                        )
+                else:
+                    todo.append(((*where, key), item))
+        elif isinstance(value, list):
+            todo.extend(((*where, i), item) for i, item in enumerate(value))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """An ISO date, or None when the text is not a date of the calendar."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None

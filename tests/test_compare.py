@@ -213,3 +213,29 @@ def test_against_csv_without_needed_columns(
     listing.write_text("name,hospital\nX,Y\n")
     result = run(runner, "compare", "--against", listing, "-r", registry)
     assert result.exit_code == 2 and "lacks kind, network" in result.stderr
+
+
+def test_revisions_reuse_what_the_cache_checked(
+    runner: CliRunner, repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Contents the working tree's cache has seen are not parsed again when read from git."""
+    from rarereg import loader
+
+    monkeypatch.setenv("RAREREG_CACHE_DIR", str(tmp_path / "c"))
+    run(runner, "validate", "-r", repo)
+    parsed: list[str] = []
+    real = loader.entry_from_bytes
+
+    def counting(kind: str, stem: str, shown: str, raw: bytes) -> loader.Entry:
+        parsed.append(shown)
+        return real(kind, stem, shown, raw)
+
+    monkeypatch.setattr(loader, "entry_from_bytes", counting)
+    data = compare_json(runner, repo, "HEAD")
+    assert parsed == [] and data["identical"] is True
+    compare_json(runner, repo, "v2023", "HEAD")
+    assert sorted(p.rsplit("/", 1)[-1] for p in parsed) == [
+        "ccmr-lupus-lille.yaml",
+        "cracmo.yaml",
+        "lupus.yaml",
+    ]

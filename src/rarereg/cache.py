@@ -143,6 +143,15 @@ class FileCache:
         self.put(name, record)
         return record
 
+    def by_hash(self) -> dict[str, Record]:
+        """Every well-formed record by content hash, for contents read from elsewhere (git)."""
+        out = {}
+        for raw in self.records.values():
+            record = _record(raw)
+            if record is not None:
+                out[record.hash] = record
+        return out
+
     def put(self, name: str, record: Record) -> None:
         """Remember a file's record for the next run."""
         self.fresh[name] = [record.size, record.mtime_ns, record.hash, record.data, record.findings]

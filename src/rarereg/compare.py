@@ -47,8 +47,8 @@ def load_side(
         contents = gitsource.read_blobs(repo, blobs)
     except gitsource.GitError as exc:
         raise SideError(f"'{spec}' is neither a folder nor a revision: {exc}") from None
-    entries = [
-        loader.entry_from_bytes(
+    jobs = [
+        (
             b.kind,
             b.path.rsplit("/", 1)[-1].removesuffix(".yaml"),
             f"{spec}:{b.path}",
@@ -56,7 +56,7 @@ def load_side(
         )
         for b in blobs
     ]
-    return Side(spec, model.build(entries))
+    return Side(spec, model.build(loader.entries_from_contents(jobs, registry_root, cache_dir)))
 
 
 @dataclass(slots=True)

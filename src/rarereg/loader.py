@@ -349,6 +349,40 @@ def _parse_all(
         )
 
 
+def entries_from_contents(
+    jobs: list[tuple[str, str, str, bytes]], registry_root: Path, cache_dir: Path | None
+) -> list[Entry]:
+    """Entries for contents read from git, reusing what the working tree's cache checked.
+
+    A content the cache has seen (same hash) is not parsed again; the others are parsed, on
+    every core when there are many. Positions are not kept: nothing here reports a place.
+    """
+    from rarereg.cache import FileCache, digest
+
+    store = FileCache.open(cache_dir, registry_root, schemas.schema_fingerprint())
+    known = store.by_hash()
+    entries: list[Entry | None] = [None] * len(jobs)
+    todo = []
+    for n, (kind, stem, shown, raw) in enumerate(jobs):
+        record = known.get(digest(raw))
+        if record is None:
+            todo.append(n)
+            continue
+        findings = record.findings_for(shown) if record.findings else []
+        doc = None if record.data is None else YamlDoc(record.data, None, None, None)
+        entries[n] = Entry(kind, stem, shown, doc, findings)
+    fresh = [jobs[n] for n in todo]
+    results = _parallel(fresh) if len(fresh) >= PARALLEL_MIN else None
+    for k, n in enumerate(todo):
+        if results is None:
+            entries[n] = entry_from_bytes(*jobs[n])
+        else:
+            data, found = results[k]
+            doc = None if data is None else YamlDoc(data, None, None, None)
+            entries[n] = Entry(jobs[n][0], jobs[n][1], jobs[n][2], doc, found)
+    return [e for e in entries if e is not None]
+
+
 def _job(job: tuple[str, str, str, bytes]) -> tuple[dict[str, Any] | None, list[Finding]]:
     """Worker: parse and check one file; positions stay behind (re-read if ever needed)."""
     entry = entry_from_bytes(*job)

@@ -16,20 +16,8 @@ from pathlib import Path
 
 import yaml
 
-REGIONS = [
-    "Auvergne-Rhône-Alpes",
-    "Bourgogne-Franche-Comté",
-    "Bretagne",
-    "Centre-Val de Loire",
-    "Grand Est",
-    "Hauts-de-France",
-    "Île-de-France",
-    "Normandie",
-    "Nouvelle-Aquitaine",
-    "Occitanie",
-    "Pays de la Loire",
-    "Provence-Alpes-Côte d'Azur",
-]
+from rarereg.query import regions_of_schema
+
 SOURCE = [{"document": "synthetic.txt"}]
 
 
@@ -98,7 +86,7 @@ def generate(out: Path, files: int, seed: int) -> None:
             "finess": _luhn_finess(rng, taken),
         }
         if i < legal:
-            data.update(city=f"City {i}", region=rng.choice(REGIONS))
+            data.update(city=f"City {i}", region=rng.choice(regions_of_schema()))
         else:
             data["parent"] = f"hospital-{rng.randrange(legal)}"
         data["sources"] = SOURCE

@@ -188,6 +188,22 @@ def registry(make_registry: Callable[..., Path]) -> Path:
 
 
 @pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files parsed (not taken from the cache) during a test."""
+    from rarereg import loader
+
+    seen: list[str] = []
+    real = loader.entry_from_bytes
+
+    def counting(kind: str, stem: str, shown: str, raw: bytes) -> loader.Entry:
+        seen.append(stem)
+        return real(kind, stem, shown, raw)
+
+    monkeypatch.setattr(loader, "entry_from_bytes", counting)
+    return seen
+
+
+@pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A CLI runner with no registry in the environment."""
     monkeypatch.delenv("RAREREG_REGISTRY", raising=False)

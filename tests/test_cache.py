@@ -14,20 +14,6 @@ from rarereg import loader, schemas
 from rarereg.validate import validate
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the files parsed (not taken from the cache) during a test."""
-    seen: list[str] = []
-    real = loader.entry_from_bytes
-
-    def counting(kind: str, stem: str, shown: str, raw: bytes) -> loader.Entry:
-        seen.append(stem)
-        return real(kind, stem, shown, raw)
-
-    monkeypatch.setattr(loader, "entry_from_bytes", counting)
-    return seen
-
-
 def age(registry: Path, seconds: int = 60) -> None:
     """Make every file look older than the cache, as files usually are."""
     for path in registry.rglob("*.yaml"):

@@ -11,26 +11,6 @@ from typing import Any
 
 from rarereg.model import Campaign, Centre, Hospital, Network, Registry
 
-REGIONS = (
-    "Auvergne-Rhône-Alpes",
-    "Bourgogne-Franche-Comté",
-    "Bretagne",
-    "Centre-Val de Loire",
-    "Corse",
-    "Grand Est",
-    "Hauts-de-France",
-    "Île-de-France",
-    "Normandie",
-    "Nouvelle-Aquitaine",
-    "Occitanie",
-    "Pays de la Loire",
-    "Provence-Alpes-Côte d'Azur",
-    "Guadeloupe",
-    "Martinique",
-    "Guyane",
-    "La Réunion",
-    "Mayotte",
-)
 CENTRE_KINDS = ("crmr", "ccmr", "crc", "platform")
 NETWORK_KINDS = ("fsmr", "ern")
 LIST_TYPES = ("centres", "hospitals", "networks", "campaigns")
@@ -40,6 +20,13 @@ _STOPWORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "e
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Ligatures that Unicode does not decompose: "Œsophage" is searched as "oesophage".
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+def regions_of_schema() -> tuple[str, ...]:
+    """The 18 regions, as the hospital schema (the single source of truth) lists them."""
+    from rarereg.schemas import raw_schemas
+
+    return tuple(raw_schemas()["hospital"]["properties"]["region"]["enum"])
 
 
 class QueryError(Exception):
@@ -155,7 +142,8 @@ def resolve(reg: Registry, filters: Filters, kinds: Sequence[str] = CENTRE_KINDS
     if filters.kind:
         out.kinds = {match_choice(k, kinds, "kind") for k in filters.kind}
     if filters.region:
-        out.regions = {match_choice(r, REGIONS, "region") for r in filters.region}
+        regions = regions_of_schema()
+        out.regions = {match_choice(r, regions, "region") for r in filters.region}
     if filters.city:
         out.cities = {normalise(c) for c in filters.city}
     if filters.search:

@@ -246,3 +246,16 @@ def test_corrupt_results_are_recomputed(registry: Path, tmp_path: Path, garbage:
     (results,) = [p for p in cache.iterdir() if p.name.endswith(".results.json")]
     results.write_bytes(garbage)
     assert codes(registry, cache) == expected
+
+
+def test_gc_pause_restores_the_collector() -> None:
+    """Pausing the cycle collector for a bulk load leaves it as it was, even on error."""
+    import gc
+
+    from rarereg import gcpause
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gcpause.paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()

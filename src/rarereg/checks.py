@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rarereg import finess
+from rarereg import finess, gcpause
 from rarereg.document import PathKey
 from rarereg.filechecks import parse_date as _parse_date
 from rarereg.findings import Finding, error, warning
@@ -45,6 +45,11 @@ class _Ctx:
 
 def run(loaded: Loaded) -> list[Finding]:
     """Every cross-file finding for a loaded registry."""
+    with gcpause.paused():
+        return _run(loaded)
+
+
+def _run(loaded: Loaded) -> list[Finding]:
     parsed = [e for e in loaded.entries if e.doc is not None]
     findings: list[Finding] = []
     findings.extend(_check_ids(parsed))

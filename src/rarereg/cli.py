@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import gc
 import os
 import sys
 from pathlib import Path
@@ -904,6 +905,8 @@ def _emit(
 
 def main() -> None:
     """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
+    # A run is short and builds many objects but no cycles worth collecting (see gcpause).
+    gc.disable()
     if sys.argv[1:] == ["--version"]:
         # The most common probe answers before Typer builds the command tree.
         print(f"rarereg {__version__}")

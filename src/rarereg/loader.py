@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rarereg import filechecks, schemas
+from rarereg import filechecks, gcpause, schemas
 from rarereg.document import MAX_BYTES, YamlDoc
 from rarereg.findings import Finding, Severity, error, warning
 from rarereg.resources import data_dir
@@ -69,7 +69,8 @@ class Loaded:
     def entries(self) -> list[Entry]:
         """The registry's files, built on first use."""
         if self._entries is None:
-            self._entries = self._build() if self._build is not None else []
+            with gcpause.paused():
+                self._entries = self._build() if self._build is not None else []
         return self._entries
 
 
@@ -228,6 +229,11 @@ def load(
 
     ``listing`` is the result of :func:`list_files` when the caller already has it.
     """
+    with gcpause.paused():
+        return _load(root, cwd, cache_dir, listing)
+
+
+def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing | None) -> Loaded:
     from rarereg.cache import FileCache
 
     cwd = cwd or Path.cwd()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from rarereg import gcpause
 from rarereg.loader import Entry
 
 
@@ -245,6 +246,11 @@ class Registry:
 
 def build(entries: list[Entry]) -> Registry:
     """Index the entries that parsed and matched their schema; count the others as skipped."""
+    with gcpause.paused():
+        return _build(entries)
+
+
+def _build(entries: list[Entry]) -> Registry:
     reg = Registry()
     tables: dict[str, dict[str, Any]] = {
         "hospital": reg.hospitals,

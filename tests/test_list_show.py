@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rarereg import query
-from rarereg.validate import load_registry
+from rarereg.model import load_registry
 from tests.helpers import run
 
 Data = dict[str, dict[str, dict[str, Any]]]

@@ -11,7 +11,6 @@ runs at once each leave a whole cache; a read-only or missing folder just means 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -46,11 +45,15 @@ def default_dir() -> Path:
 def cache_path(folder: Path, registry_root: Path, fingerprint: str, suffix: str = ".json") -> Path:
     """The cache file of one registry, for this version of rarereg and of the schemas."""
     key = f"{FORMAT}|{__version__}|{fingerprint}|{registry_root.resolve()}"
+    import hashlib
+
     return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}{suffix}"
 
 
 def digest(raw: bytes) -> str:
     """The content hash a record is keyed by."""
+    import hashlib
+
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 

@@ -217,7 +217,7 @@ def _resolve(reg: Registry, filters: Filters) -> Resolved:
 
 
 def _load(explicit: Path | None) -> Registry:
-    from rarereg.validate import load_registry
+    from rarereg.model import load_registry
 
     reg = load_registry(_registry_path(explicit), Path.cwd(), _CACHE["dir"])
     if reg.skipped:
@@ -811,7 +811,7 @@ def _compare_csv(
 ) -> None:
     from rarereg import against as csvcmp
     from rarereg import formats
-    from rarereg.validate import load_registry
+    from rarereg.model import load_registry
 
     reg = load_registry(root, cwd, _CACHE["dir"])
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -298,6 +297,8 @@ def stamp(root: Path, cwd: Path) -> Stamp | None:
     Cheap (no file is opened): it tells whether the registry is exactly as a past run saw it.
     None when a file cannot even be examined.
     """
+    import hashlib
+
     files, findings = list_files(root, cwd)
     digest = hashlib.blake2b(digest_size=16)
     for f in findings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from rarereg import gcpause
@@ -272,3 +273,10 @@ def _build(entries: list[Entry]) -> Registry:
         if hospital.parent:
             reg._children[hospital.parent].append(hospital.id)
     return reg
+
+
+def load_registry(root: Path, cwd: Path, cache_dir: Path | None = None) -> Registry:
+    """Load the registry for queries: well-formed files only, the others listed as skipped."""
+    from rarereg import loader
+
+    return build(loader.load(root, cwd, cache_dir).entries)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarereg import cache, checks, config, label_checks, loader, model
+from rarereg import cache, checks, config, label_checks, loader
 from rarereg.findings import Finding, Severity
 
 
@@ -123,8 +123,3 @@ def changed_since(root: Path, cwd: Path, revision: str) -> set[str]:
     return {
         loader.display_path(repo / p, cwd) for p in gitsource.changed_paths(repo, commit, prefix)
     }
-
-
-def load_registry(root: Path, cwd: Path, cache_dir: Path | None = None) -> model.Registry:
-    """Load the registry for queries: well-formed files only, the others listed as skipped."""
-    return model.build(loader.load(root, cwd, cache_dir).entries)

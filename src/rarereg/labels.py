@@ -83,12 +83,6 @@ def span(reg: Registry, centre: Centre) -> Span:
     return Span(_date(start), _date(end))
 
 
-def status(centre: Centre) -> str:
-    """A centre's status: 'labelled' unless the file says it is withdrawn or lapsed."""
-    value = centre.raw.get("status")
-    return value if isinstance(value, str) else "labelled"
-
-
 def labelled_on(reg: Registry, day: dt.date) -> Registry:
     """The registry as labelled on ``day``: centres whose label does not exclude that date.
 

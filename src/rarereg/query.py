@@ -13,7 +13,6 @@ from rarereg.model import Campaign, Centre, Hospital, Network, Registry
 
 CENTRE_KINDS = ("crmr", "ccmr", "crc", "platform")
 NETWORK_KINDS = ("fsmr", "ern")
-LIST_TYPES = ("centres", "hospitals", "networks", "campaigns")
 
 # Words people drop or add when naming a hospital: "CHU Lille" is "CHU de Lille".
 _STOPWORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "a", "au"})

@@ -62,11 +62,6 @@ def validator(kind: str) -> Any:
     return Draft202012Validator(raw[kind], registry=registry)
 
 
-def property_names(kind: str) -> list[str]:
-    """Top-level keys a file of this kind may have."""
-    return list(raw_schemas()[kind].get("properties", {}))
-
-
 def check(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     """Validate one parsed document against its kind's schema.
 

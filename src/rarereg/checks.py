@@ -13,6 +13,7 @@ from rarereg.document import PathKey
 from rarereg.filechecks import parse_date as _parse_date
 from rarereg.findings import Finding, error, warning
 from rarereg.loader import Entry, Loaded
+from rarereg.schemas import field_label
 
 LABEL_YEARS = 5
 """Labels are granted for five years (source 004)."""
@@ -126,7 +127,7 @@ def _ref(entry: Entry, where: PathKey, target: Any, want: str, ctx: _Ctx) -> Ite
     found = ctx.kinds.get(target)
     if found == want:
         return
-    field = _label(where)
+    field = field_label(where)
     if found is None:
         match = difflib.get_close_matches(target, ctx.ids_of(want), n=1, cutoff=0.6)
         hint = f"; did you mean '{match[0]}'?" if match else f"; add {_folder(want)}/{target}.yaml"
@@ -152,12 +153,6 @@ def _folder(kind: str) -> str:
         "campaign": "campaigns",
         "centre": "centres",
     }[kind]
-
-
-def _label(where: PathKey) -> str:
-    from rarereg.schemas import field_label
-
-    return field_label(where)
 
 
 def _check_hospital(entry: Entry, data: dict[str, Any], ctx: _Ctx) -> Iterator[Finding]:
@@ -218,7 +213,7 @@ def _network_ref(
             entry.path,
             entry.doc.pos(where),
             "reference-kind",
-            f"{_label(where)}: '{target}' is an {actual}, not an {want}{hint}",
+            f"{field_label(where)}: '{target}' is an {actual}, not an {want}{hint}",
         )
 
 

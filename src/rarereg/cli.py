@@ -294,7 +294,7 @@ def validate(
             )
         root = registry or found or root
         only = _display_paths(paths, cwd)
-    from rarereg import config, gitsource
+    from rarereg import config, gitsource, label_checks
     from rarereg.validate import changed_since as files_changed_since
 
     try:
@@ -308,7 +308,7 @@ def validate(
         except gitsource.GitError as exc:
             fail(f"--changed-since: {exc}")
     today = _as_of(as_of)
-    window = expiry_window or settings.expiry_window or "180d"
+    window = expiry_window or settings.expiry_window or label_checks.DEFAULT_WINDOW
     report = run_validate(
         root,
         cwd,
@@ -316,6 +316,7 @@ def validate(
         today=today,
         changed=changed,
         cache_dir=_CACHE["dir"],
+        settings=settings,
         warn_until=_span(today, window, "--expiry-window"),
     )
     if fmt is ValidateFormat.json:

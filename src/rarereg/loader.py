@@ -233,7 +233,7 @@ def load(
 
 
 def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing | None) -> Loaded:
-    from rarereg.cache import FileCache
+    from rarereg.cache import FileCache, digest
 
     cwd = cwd or Path.cwd()
     files, findings = listing or list_files(root, cwd)
@@ -255,8 +255,6 @@ def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing
         if raw is None:
             entries[i] = Entry(kind, _stem(path), shown, None, [problem] if problem else [])
             continue
-        from rarereg.cache import digest
-
         content_hash = digest(raw)
         record = store.get_by_hash(path, content_hash, size, mtime_ns)
         if record is not None:

@@ -53,6 +53,7 @@ def validate(
     warn_until: dt.date | None = None,
     changed: set[str] | None = None,
     cache_dir: Path | None = None,
+    settings: config.Config | None = None,
 ) -> Report:
     """Check the registry at ``root``; with ``only``, report just those files' findings.
 
@@ -60,11 +61,12 @@ def validate(
     cross-file findings anywhere, which a change elsewhere may have caused.
 
     ``today`` (default: the real date) decides which labels have ended; labels ending
-    on or before ``warn_until`` (default: six months on) are warned about.
+    on or before ``warn_until`` (default: the settings' window, else six months on) are warned
+    about. ``settings`` are read from the registry when not given.
     """
     from rarereg import labels
 
-    settings = config.load(root)
+    settings = settings or config.load(root)
     today = today or labels.today()
     window = settings.expiry_window or label_checks.DEFAULT_WINDOW
     warn_until = warn_until or labels.add_span(today, window)

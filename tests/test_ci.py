@@ -60,14 +60,14 @@ def test_github_escapes_newlines_and_percent(
 def test_settings_change_severities(
     runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
 ) -> None:
-    """rarereg.toml turns a rule off, makes a warning an error, sets the expiry window."""
+    """rarereg.toml turns a rule off, makes an error a warning, sets the expiry window."""
     registry = broken(make_registry, base_data)
     (registry / "rarereg.toml").write_text(
-        'expiry-window = "3y"\n[rules]\nfiness-key = "off"\ncomment-in-value = "error"\n'
+        'expiry-window = "3y"\n[rules]\nfiness-key = "off"\ncomment-in-value = "warning"\n'
     )
     found = json.loads(run(runner, "validate", "-r", registry, "-f", "json").stdout)["findings"]
     assert {(f["code"], f["severity"]) for f in found} == {
-        ("comment-in-value", "error"),
+        ("comment-in-value", "warning"),
         ("label-expiring", "warning"),
     }
 
@@ -78,7 +78,7 @@ def test_pyproject_tool_table(
     """[tool.rarereg] in the repository's pyproject.toml works the same."""
     registry = broken(make_registry, base_data)
     (registry.parent / "pyproject.toml").write_text(
-        '[tool.rarereg.rules]\nfiness-key = "warning"\n'
+        '[tool.rarereg.rules]\nfiness-key = "warning"\ncomment-in-value = "warning"\n'
     )
     result = run(runner, "validate", "-r", registry)
     assert result.exit_code == 0

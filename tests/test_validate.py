@@ -193,11 +193,11 @@ def test_all_problems_reported_in_one_run(runner: CliRunner, registry: Path) -> 
 def test_warnings_pass_unless_strict(runner: CliRunner, registry: Path) -> None:
     """Warnings alone exit 0; --strict makes them fail."""
     path = registry / "hospitals" / "chu-reims.yaml"
-    path.write_text(path.read_text().replace("city: Reims", "city: Reims #51"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert run(runner, "validate", "--registry", registry).exit_code == 0
     strict = run(runner, "validate", "--registry", registry, "--strict")
     assert strict.exit_code == 1
-    assert "warning[comment-in-value]" in strict.stdout
+    assert "warning[bom]" in strict.stdout
 
 
 def test_github_format(

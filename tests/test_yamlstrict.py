@@ -31,11 +31,11 @@ def test_dates_stay_strings() -> None:
 
 
 @pytest.mark.parametrize("value", ["no", "yes", "on", "off", "NO", "Yes"])
-def test_yaml11_booleans_stay_text_with_a_warning(value: str) -> None:
-    """`no` stays the text 'no', and the user is told to quote it."""
+def test_yaml11_booleans_stay_text_with_an_error(value: str) -> None:
+    """`no` stays the text 'no', and the user is told to quote it: an error by default."""
     doc, findings = parse_text(f"code: {value}\n", "f.yaml")
     assert doc is not None and doc.data["code"] == value
-    assert [(f.code, f.severity) for f in findings] == [("ambiguous-value", Severity.WARNING)]
+    assert [(f.code, f.severity) for f in findings] == [("ambiguous-value", Severity.ERROR)]
     assert "quote it" in findings[0].message
 
 

@@ -71,11 +71,8 @@ def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
     network_kind: dict[str, Any] = {}
     centre_kind: dict[str, Any] = {}
     campaign_dates: dict[str, tuple[Any, Any]] = {}
-    for entry in parsed:
+    for entity_id, entry in owners(parsed).items():
         assert entry.doc is not None
-        entity_id = entry.doc.data.get("id")
-        if not isinstance(entity_id, str):
-            continue
         kinds.setdefault(entity_id, entry.kind)
         if entry.kind == "network":
             network_kind.setdefault(entity_id, entry.doc.data.get("kind"))
@@ -91,8 +88,23 @@ def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
     return _Ctx(kinds, network_kind, centre_kind, campaign_dates, root / "sources")
 
 
+def owners(parsed: list[Entry]) -> dict[str, Entry]:
+    """The file that holds each id: the one named after it, else the first in path order."""
+    owners: dict[str, Entry] = {}
+    for entry in parsed:
+        assert entry.doc is not None
+        entity_id = entry.doc.data.get("id")
+        if not isinstance(entity_id, str):
+            continue
+        if entity_id not in owners or (
+            entry.stem == entity_id and owners[entity_id].stem != entity_id
+        ):
+            owners[entity_id] = entry
+    return owners
+
+
 def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:
-    first: dict[str, Entry] = {}
+    owner_of = owners(parsed)
     for entry in parsed:
         assert entry.doc is not None
         entity_id = entry.doc.data.get("id")
@@ -107,16 +119,15 @@ def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:
                 f"id '{entity_id}' differs from the file name '{entry.stem}.yaml'; "
                 f"rename one so they match",
             )
-        if entity_id in first:
+        owner = owner_of[entity_id]
+        if owner is not entry:
             yield error(
                 entry.path,
                 entry.doc.pos(("id",)),
                 "duplicate-id",
-                f"id '{entity_id}' is already used by {first[entity_id].path}; "
+                f"id '{entity_id}' is already used by {owner.path}; "
                 f"ids are unique across the registry",
             )
-        else:
-            first[entity_id] = entry
 
 
 def _ref(entry: Entry, where: PathKey, target: Any, want: str, ctx: _Ctx) -> Iterator[Finding]:

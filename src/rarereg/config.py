@@ -14,49 +14,23 @@ from typing import Any
 
 from rarereg.findings import Finding, Severity
 
-UNREADABLE_CODES = frozenset(
-    {
-        "yaml-syntax",
-        "yaml-anchor",
-        "yaml-alias",
-        "yaml-tag",
-        "complex-key",
-        "empty-file",
-        "not-a-mapping",
-        "multiple-documents",
-        "encoding",
-        "file-too-large",
-        "too-deep",
-        "too-large",
-        "unreadable",
-    }
-)
-"""A file with one of these could not be read at all: such findings stay errors."""
-KNOWN_CODES = UNREADABLE_CODES | {
-    "duplicate-key",
-    "ambiguous-value",
-    "comment-in-value",
-    "bom",
-    "schema",
-    "id-mismatch",
-    "duplicate-id",
-    "unknown-reference",
-    "reference-kind",
-    "reference-cycle",
-    "finess-key",
-    "duplicate-finess",
-    "invalid-date",
-    "label-dates",
-    "label-duration",
-    "label-expired",
-    "label-expiring",
-    "site-roles",
-    "unknown-source",
-    "file-name",
-    "symlink",
-    "unknown-file",
-}
 LEVELS = ("error", "warning", "off")
+SETTINGS_FILES = ("rarereg.toml", "pyproject.toml")
+"""Where settings are looked for, in the registry folder and its parent."""
+
+
+def known_codes() -> frozenset[str]:
+    """Every rule code, from the catalogue of rules."""
+    from rarereg import rules
+
+    return frozenset(rule.code for rule in rules.catalog())
+
+
+def unreadable_codes() -> frozenset[str]:
+    """Codes meaning a file could not be read at all: such findings stay errors."""
+    from rarereg import rules
+
+    return frozenset(rule.code for rule in rules.catalog() if not rule.readable)
 
 
 class ConfigError(Exception):
@@ -72,15 +46,26 @@ class Config:
     source: Path | None = None
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
-        """Findings with the configured severities; rules turned off dropped."""
+        """Findings with their rule's severity, as the settings set it; rules turned off dropped."""
+        from rarereg import rules
+
+        defaults = {rule.code: rule.default_severity for rule in rules.catalog()}
         out = []
         for f in findings:
             level = self.rules.get(f.code)
-            if level is None:
-                out.append(f)
-            elif level != "off":
-                out.append(Finding(f.path, f.line, f.col, f.code, f.message, Severity(level)))
+            if level == "off":
+                continue
+            severity = Severity(level) if level is not None else defaults.get(f.code, f.severity)
+            out.append(
+                f
+                if severity is f.severity
+                else Finding(f.path, f.line, f.col, f.code, f.message, severity)
+            )
         return out
+
+    def digest(self) -> str:
+        """Everything in the settings that can change a finding, as text for cache keys."""
+        return repr((sorted(self.rules.items()), self.expiry_window))
 
 
 def load(registry_root: Path) -> Config:
@@ -116,12 +101,13 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     rules = table.get("rules", {})
     if not isinstance(rules, dict):
         raise ConfigError(f"{path}: 'rules' must be a table of code = \"error|warning|off\"")
+    known, unreadable = known_codes(), unreadable_codes()
     for code, level in rules.items():
-        if code not in KNOWN_CODES:
+        if code not in known:
             raise ConfigError(f"{path}: unknown rule '{code}'")
         if level not in LEVELS:
             raise ConfigError(f"{path}: rule '{code}' = {level!r}; use error, warning or off")
-        if code in UNREADABLE_CODES and level != "error":
+        if code in unreadable and level != "error":
             raise ConfigError(
                 f"{path}: rule '{code}' means the file could not be read; it stays an error"
             )

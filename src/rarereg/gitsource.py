@@ -122,3 +122,12 @@ def changed_paths(repo: Path, commit: str, prefix: str) -> list[str]:
     new = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", spec)
     names = {p.decode("utf-8", "surrogateescape") for p in (diff + new).split(b"\0") if p}
     return sorted(names)
+
+
+def changed_among(repo: Path, commit: str, paths: list[str]) -> bool:
+    """True when any of these paths differs between ``commit`` and the working tree."""
+    if not paths:
+        return False
+    diff = _git(repo, "diff", "--name-only", "-z", "--no-renames", commit, "--", *paths)
+    new = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
+    return bool((diff + new).strip(b"\0"))

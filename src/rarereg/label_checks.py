@@ -58,10 +58,13 @@ def check(loaded: Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
 
 
 def _campaign_ends(entries: list[Entry]) -> dict[Any, tuple[dt.date | None, Entry | None]]:
+    from rarereg.checks import owners
+
     ends: dict[Any, tuple[dt.date | None, Entry | None]] = {}
-    for entry in entries:
-        if entry.kind == "campaign" and entry.ok and entry.doc is not None:
-            ends[entry.doc.data["id"]] = (_date(entry.doc.data.get("end")), entry)
+    parsed = [e for e in entries if e.kind == "campaign" and e.ok and e.doc is not None]
+    for campaign_id, entry in owners(parsed).items():
+        assert entry.doc is not None
+        ends[campaign_id] = (_date(entry.doc.data.get("end")), entry)
     return ends
 
 

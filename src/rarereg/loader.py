@@ -245,7 +245,7 @@ def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing
         shown = display_path(path, cwd)
         try:
             st = os.stat(path)  # noqa: PTH116 - a str path from scandir
-            record = store.get(path, st.st_size, st.st_mtime_ns)
+            record = _plausible(kind, store.get(path, st.st_size, st.st_mtime_ns))
         except OSError:
             record = None
         if record is not None:
@@ -256,7 +256,7 @@ def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing
             entries[i] = Entry(kind, _stem(path), shown, None, [problem] if problem else [])
             continue
         content_hash = digest(raw)
-        record = store.get_by_hash(path, content_hash, size, mtime_ns)
+        record = _plausible(kind, store.get_by_hash(path, content_hash, size, mtime_ns))
         if record is not None:
             hits.append((i, kind, path, shown, record))
         else:
@@ -273,6 +273,19 @@ def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing
 
 
 Listing = tuple[list[tuple[str, str]], list[Finding]]
+
+
+def _plausible(kind: str, record: Any) -> Any:
+    """A cached record, unless what it holds cannot be what checking that file produced.
+
+    A record claiming a valid file must hold data that passes the schema: the checks trust
+    the shape of valid files, and a cache is input like any other.
+    """
+    if record is None or any(f[4] == "error" for f in record.findings):
+        return record
+    from rarereg.fastcheck import checker
+
+    return record if record.data is not None and checker(kind)(record.data) else None
 
 
 @dataclass(frozen=True, slots=True)

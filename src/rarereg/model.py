@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rarereg import gcpause
+from rarereg.findings import Severity
 from rarereg.loader import Entry
 
 
@@ -245,13 +246,17 @@ class Registry:
         return [c for c in self.centres.values() if c.reference_centre == crmr_id]
 
 
-def build(entries: list[Entry]) -> Registry:
-    """Index the entries that parsed and matched their schema; count the others as skipped."""
+def build(entries: list[Entry], failed: frozenset[str] = frozenset()) -> Registry:
+    """Index the entries that parsed and matched their schema; count the others as skipped.
+
+    ``failed`` names files that validation failed for other reasons (a broken reference, a
+    duplicate id): they are skipped too.
+    """
     with gcpause.paused():
-        return _build(entries)
+        return _build(entries, failed)
 
 
-def _build(entries: list[Entry]) -> Registry:
+def _build(entries: list[Entry], failed: frozenset[str]) -> Registry:
     reg = Registry()
     tables: dict[str, dict[str, Any]] = {
         "hospital": reg.hospitals,
@@ -260,7 +265,7 @@ def _build(entries: list[Entry]) -> Registry:
         "centre": reg.centres,
     }
     for entry in entries:
-        if not entry.ok or entry.doc is None:
+        if not entry.ok or entry.doc is None or entry.path in failed:
             reg.skipped.append(entry.path)
             continue
         entity = _BUILDERS[entry.kind](entry.doc.data)
@@ -276,7 +281,20 @@ def _build(entries: list[Entry]) -> Registry:
 
 
 def load_registry(root: Path, cwd: Path, cache_dir: Path | None = None) -> Registry:
-    """Load the registry for queries: well-formed files only, the others listed as skipped."""
-    from rarereg import loader
+    """Load the registry for queries: files that pass validation, the others listed as skipped.
 
-    return build(loader.load(root, cwd, cache_dir).entries)
+    A file fails when validation (with the registry's settings) reports an error in it that
+    does not depend on the day: a query may ask about another day than today.
+    """
+    from rarereg import loader, rules, validate
+
+    report, loaded = validate.run(root, cwd, cache_dir=cache_dir, need_entries=True)
+    codes = rules.by_code()
+    failed = frozenset(
+        f.path
+        for f in report.findings
+        if f.severity is Severity.ERROR and not (f.code in codes and codes[f.code].date_dependent)
+    )
+    if loaded is None:
+        loaded = loader.load(root, cwd, cache_dir)
+    return build(loaded.entries, failed)

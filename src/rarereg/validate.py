@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rarereg import cache, checks, config, label_checks, loader
 from rarereg.findings import Finding, Severity
+from rarereg.rules import Input, by_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,26 @@ class Report:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed since a git revision, as the rules' inputs see it."""
+
+    files: frozenset[str]
+    """Display paths of the registry files changed, added or deleted."""
+    inputs: Input
+    """The inputs that changed: REGISTRY for any registry file, SOURCES_DIR, SETTINGS."""
+
+    def keeps(self, finding: Finding) -> bool:
+        """True when the finding may have been caused by these changes (or by the day)."""
+        if finding.path in self.files or self.inputs & Input.SETTINGS:
+            return True  # the settings set every rule's severity
+        rule = by_code().get(finding.code)
+        if rule is None:
+            return True
+        # The calendar is not under version control: a date rule is always reconsidered.
+        return bool(rule.inputs & (self.inputs | Input.DATE))
+
+
 def all_findings(loaded: loader.Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
     """Per-file findings (YAML, schema), cross-file and calendar findings, sorted by place."""
     findings = list(loaded.findings)
@@ -51,32 +73,61 @@ def validate(
     *,
     today: dt.date | None = None,
     warn_until: dt.date | None = None,
-    changed: set[str] | None = None,
+    changed: Changes | None = None,
     cache_dir: Path | None = None,
     settings: config.Config | None = None,
 ) -> Report:
     """Check the registry at ``root``; with ``only``, report just those files' findings.
 
-    With ``changed`` (from :func:`changed_since`), report those files' findings and the
-    cross-file findings anywhere, which a change elsewhere may have caused.
+    With ``changed`` (from :func:`changed_since`), report those files' findings and every
+    finding elsewhere that the changes can cause, as the rules' declared inputs say.
 
     ``today`` (default: the real date) decides which labels have ended; labels ending
     on or before ``warn_until`` (default: the settings' window, else six months on) are warned
     about. ``settings`` are read from the registry when not given.
     """
+    report, _ = run(
+        root,
+        cwd,
+        today=today,
+        warn_until=warn_until,
+        cache_dir=cache_dir,
+        settings=settings,
+    )
+    findings: Iterable[Finding] = report.findings
+    if only is not None:
+        wanted = set(only)
+        findings = [f for f in findings if f.path in wanted]
+    if changed is not None:
+        findings = [f for f in findings if changed.keeps(f)]
+    return Report(root, report.files, tuple(findings))
+
+
+def run(
+    root: Path,
+    cwd: Path,
+    *,
+    today: dt.date | None = None,
+    warn_until: dt.date | None = None,
+    cache_dir: Path | None = None,
+    settings: config.Config | None = None,
+    need_entries: bool = False,
+) -> tuple[Report, loader.Loaded | None]:
+    """Every finding of the registry, and the loaded files when asked for (or read anyway)."""
     from rarereg import labels
 
     settings = settings or config.load(root)
     today = today or labels.today()
     window = settings.expiry_window or label_checks.DEFAULT_WINDOW
     warn_until = warn_until or labels.add_span(today, window)
-    key = "|".join(
-        [str(cwd), today.isoformat(), warn_until.isoformat(), repr(sorted(settings.rules.items()))]
-    )
     before = loader.stamp(root, cwd) if cache_dir is not None else None
+    key = results_key(root, cwd, settings, today, warn_until, before) if before else ""
     kept = _kept_findings(root, cache_dir, before, key)
+    loaded = None
     if kept is not None and before is not None:
         count, findings = before.count, kept
+        if need_entries:
+            loaded = loader.load(root, cwd, cache_dir, before.listing)
     else:
         loaded = loader.load(root, cwd, cache_dir, before.listing if before else None)
         count = loaded.count
@@ -84,13 +135,69 @@ def validate(
         if cache_dir is not None and before is not None:
             # Kept under the stamp taken before reading: a file that changed during the run
             # has a newer time than that stamp records, so the next run will not match it.
-            cache.save_results(_results_path(root, cache_dir), f"{before.digest}|{key}", findings)
-    if only is not None:
-        wanted = set(only)
-        findings = [f for f in findings if f.path in wanted]
-    if changed is not None:
-        findings = [f for f in findings if f.path in changed or f.code in CROSS_FILE_CODES]
-    return Report(root, count, tuple(findings))
+            cache.save_results(_results_path(root, cache_dir), key, findings)
+    return Report(root, count, tuple(findings)), loaded
+
+
+def _key_parts(
+    root: Path,
+    cwd: Path,
+    settings: config.Config,
+    today: dt.date,
+    warn_until: dt.date,
+    before: loader.Stamp,
+) -> dict[Input, Callable[[], str]]:
+    """How each input a rule can declare enters the results cache's key."""
+    from rarereg import schemas
+
+    files = before.digest  # every file's path, size and time, and the misplaced files
+    return {
+        Input.FILE_PATH: lambda: files,
+        Input.FILE_TEXT: lambda: files,
+        Input.PARSED_FILE: lambda: files,
+        Input.REGISTRY: lambda: files,
+        Input.SCHEMAS: schemas.schema_fingerprint,
+        Input.SOURCES_DIR: lambda: sources_stamp(root),
+        Input.DATE: lambda: f"{today.isoformat()}|{warn_until.isoformat()}",
+        Input.SETTINGS: settings.digest,
+    }
+
+
+def results_key(
+    root: Path,
+    cwd: Path,
+    settings: config.Config,
+    today: dt.date,
+    warn_until: dt.date,
+    before: loader.Stamp,
+) -> str:
+    """The key of a run's results: every input some rule declares, the version, the paths."""
+    from rarereg import __version__, rules
+
+    parts = _key_parts(root, cwd, settings, today, warn_until, before)
+    declared = rules.declared_inputs()
+    # Settings decide every finding's severity, whatever the rules read.
+    values = [__version__, str(cwd), settings.digest()]
+    values += [parts[flag]() for flag in Input if flag & declared]
+    return "|".join(values)
+
+
+def sources_stamp(root: Path) -> str:
+    """The ``sources/`` folder's listing: names, sizes and times (no file is opened)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        items = sorted(os.scandir(root / "sources"), key=lambda e: e.name)
+    except OSError:
+        return "none"
+    for item in items:
+        try:
+            st = item.stat()
+        except OSError:
+            continue
+        digest.update(f"{item.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(errors="replace"))
+    return digest.hexdigest()
 
 
 def _results_path(root: Path, cache_dir: Path) -> Path:
@@ -102,26 +209,36 @@ def _results_path(root: Path, cache_dir: Path) -> Path:
 def _kept_findings(
     root: Path, cache_dir: Path | None, before: loader.Stamp | None, key: str
 ) -> list[Finding] | None:
-    """The last run's findings when no file changed since (no file is opened to know it)."""
+    """The last run's findings when no input changed since (no file is opened to know it)."""
     if cache_dir is None or before is None:
         return None
-    return cache.load_results(
-        _results_path(root, cache_dir), f"{before.digest}|{key}", before.newest_ns
-    )
+    return cache.load_results(_results_path(root, cache_dir), key, before.newest_ns)
 
 
-CROSS_FILE_CODES = frozenset(
-    {"unknown-reference", "reference-kind", "reference-cycle", "duplicate-id", "duplicate-finess"}
-)
-"""Findings one file's change can cause in another: kept in --changed-since runs."""
-
-
-def changed_since(root: Path, cwd: Path, revision: str) -> set[str]:
-    """Display paths of registry files changed since ``revision`` (working tree included)."""
+def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
+    """What changed since ``revision`` (working tree included), as the rules' inputs see it."""
     from rarereg import gitsource
 
     repo, prefix = gitsource.repository_of(root)
     commit = gitsource.resolve_revision(repo, revision)
-    return {
-        loader.display_path(repo / p, cwd) for p in gitsource.changed_paths(repo, commit, prefix)
-    }
+    files: set[str] = set()
+    inputs = Input(0)
+    base = f"{prefix}/" if prefix else ""
+    for p in gitsource.changed_paths(repo, commit, prefix):
+        inner = p[len(base) :]
+        folder = inner.split("/", 1)[0]
+        if inner.startswith("sources/"):
+            inputs |= Input.SOURCES_DIR
+        elif folder in loader.FOLDERS or "/" not in inner:
+            inputs |= Input.REGISTRY
+            files.add(loader.display_path(repo / p, cwd))
+    top = repo.resolve()
+    settings_files = [
+        (folder / name).relative_to(top).as_posix()
+        for folder in (root.resolve(), root.resolve().parent)
+        for name in config.SETTINGS_FILES
+        if folder.is_relative_to(top)
+    ]
+    if gitsource.changed_among(repo, commit, settings_files):
+        inputs |= Input.SETTINGS
+    return Changes(frozenset(files), inputs)

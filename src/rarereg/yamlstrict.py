@@ -49,6 +49,7 @@ _YAML11_NUMBER = re.compile(
     r"|[0-9]+_[0-9_]*|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
 )
 _PLAIN_STYLES = (None, "")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 class _Stop(Exception):
@@ -113,6 +114,9 @@ def parse_text(text: str, path: str) -> tuple[YamlDoc | None, list[Finding]]:
         mark = exc.problem_mark or exc.context_mark
         pos = _mark(mark) if mark is not None else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:
+            # libyaml 0.2.5 and later stop deep nesting themselves, before our own limit.
+            return None, [error(path, pos, "too-deep", f"nested more than {MAX_DEPTH} levels deep")]
         hint = "; indent with spaces, not tabs" if "tab" in problem else ""
         return None, [error(path, pos, "yaml-syntax", f"invalid YAML: {problem}{hint}")]
     except yaml.YAMLError as exc:  # reader errors carry no mark of the same form
@@ -276,7 +280,7 @@ class _Builder:
             return float(value)
         if _YAML11_BOOL.match(value) or _YAML11_NUMBER.match(value):
             self.findings.append(
-                warning(
+                error(
                     self.path,
                     _mark(ev.start_mark),
                     "ambiguous-value",
@@ -289,7 +293,8 @@ class _Builder:
     def _check_trailing_comment(self, ev: Any) -> None:
         """Warn when `a #b` silently cut a plain value at ' #'."""
         if self._lines is None:
-            self._lines = self.text.split("\n")
+            # The line breaks libyaml knows, so that its line numbers index these lines.
+            self._lines = _LINE_BREAKS.split(self.text)
         end = ev.end_mark
         if end.line >= len(self._lines):
             return
@@ -298,7 +303,7 @@ class _Builder:
         if stripped.startswith("#") and len(stripped) > 1 and stripped[1] not in " \t#":
             cut = stripped.rstrip()
             self.findings.append(
-                warning(
+                error(
                     self.path,
                     _mark(ev.start_mark),
                     "comment-in-value",

@@ -1,0 +1,273 @@
+"""Rules as declarations: the catalogue, and everything derived from what rules read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from rarereg import config, rules
+from rarereg.findings import Severity
+from rarereg.rules import Input
+from rarereg.validate import validate
+from tests.helpers import run
+
+ROOT = Path(__file__).resolve().parents[1]
+GIT = ["-c", "user.email=t@e.org", "-c", "user.name=T"]
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git quietly."""
+    subprocess.run(["git", "-C", str(repo), *GIT, *args], check=True, capture_output=True)
+
+
+def committed(registry: Path) -> Path:
+    """The registry's parent as a git repository with everything committed."""
+    top = registry.parent
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "base")
+    return top
+
+
+def findings(runner: CliRunner, registry: Path, *extra: str) -> tuple[int, list[tuple[str, str]]]:
+    """Exit code and (file name, code) of every finding of `validate -f json`."""
+    result = run(runner, "validate", "-r", registry, "-f", "json", *extra)
+    found = json.loads(result.stdout)["findings"]
+    return result.exit_code, [(Path(f["path"]).name, f["code"]) for f in found]
+
+
+def test_catalogue_is_complete_and_stable() -> None:
+    """Every rule: a unique code, one-line summary, a description, inputs; a stable order."""
+    catalogue = rules.catalog()
+    codes = [r.code for r in catalogue]
+    assert len(codes) == len(set(codes))
+    assert codes == [r.code for r in rules.catalog()]
+    for rule in catalogue:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.code)
+        assert isinstance(rule.default_severity, Severity)
+        assert rule.summary and "\n" not in rule.summary
+        assert rule.description.count(".") >= 1 and len(rule.description) > len(rule.summary)
+        assert rule.inputs
+        assert callable(rule.check())
+
+
+def test_readme_codes_table_is_the_catalogue() -> None:
+    """The README's table of codes is exactly the catalogue's."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert rules.codes_table() in readme
+
+
+def test_every_code_reported_in_the_source_is_declared() -> None:
+    """No finding code in the source that the catalogue lacks."""
+    declared = {r.code for r in rules.catalog()}
+    used: set[str] = set()
+    for path in (ROOT / "src" / "rarereg").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used.update(re.findall(r'(?:error|warning)\(\s*[^,]+,\s*[^,]+,\s*"([a-z-]+)"', text))
+        used.update(re.findall(r'_Stop\(\s*[^"]*?"([a-z-]+)"', text))
+    assert used, "the pattern found nothing: fix the test"
+    assert used <= declared
+
+
+def test_settings_accept_every_code_and_keep_unreadable_ones_errors(tmp_path: Path) -> None:
+    """Severity settings are validated against the catalogue."""
+    for rule in rules.catalog():
+        (tmp_path / "rarereg.toml").write_text(f'[rules]\n{rule.code} = "error"\n')
+        assert config.load(tmp_path).rules == {rule.code: "error"}
+        (tmp_path / "rarereg.toml").write_text(f'[rules]\n{rule.code} = "off"\n')
+        if rule.readable:
+            assert config.load(tmp_path).rules == {rule.code: "off"}
+        else:
+            with pytest.raises(config.ConfigError):
+                config.load(tmp_path)
+
+
+def test_every_declared_input_enters_the_results_key() -> None:
+    """The results cache knows how to key every input a rule can declare."""
+    from rarereg import loader
+    from rarereg import validate as v
+
+    stamp = loader.stamp(ROOT / "registry", ROOT)
+    assert stamp is not None
+    window = (dt.date(2025, 1, 1), dt.date(2025, 7, 1))
+    parts = v._key_parts(ROOT / "registry", ROOT, config.Config(), *window, stamp)
+    assert set(Input) <= set(parts)
+
+
+def test_ambiguous_and_cut_values_fail_by_default(runner: CliRunner, registry: Path) -> None:
+    """`ambiguous-value` and `comment-in-value` are errors unless the settings lower them."""
+    path = registry / "hospitals" / "chu-reims.yaml"
+    path.write_text(path.read_text().replace("city: Reims", "city: Centre #3 Lyon\nnotes: no"))
+    code, found = findings(runner, registry)
+    assert code == 1
+    assert found == [("chu-reims.yaml", "comment-in-value"), ("chu-reims.yaml", "ambiguous-value")]
+    (registry / "rarereg.toml").write_text(
+        '[rules]\nambiguous-value = "warning"\ncomment-in-value = "warning"\n'
+    )
+    assert findings(runner, registry)[0] == 0
+
+
+def test_cr_only_line_endings_do_not_hide_a_cut_value(runner: CliRunner, registry: Path) -> None:
+    """A file with old Mac line endings still has its `#` cut reported, at its line."""
+    path = registry / "hospitals" / "chu-reims.yaml"
+    text = path.read_text().replace("city: Reims", "city: Centre #3 Lyon")
+    path.write_bytes(text.replace("\n", "\r").encode())
+    result = run(runner, "validate", "-r", registry)
+    assert "chu-reims.yaml:3:7: error[comment-in-value]" in result.stdout
+
+
+def test_changed_since_catches_what_a_campaign_edit_causes(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A campaign ending in the past: label-expired in centres nobody touched."""
+    committed(registry)
+    path = registry / "campaigns" / "campaign-2023.yaml"
+    path.write_text(path.read_text().replace("2027-12-31", "2025-01-01"))
+    full = findings(runner, registry)
+    since = findings(runner, registry, "--changed-since", "HEAD")
+    assert since == full
+    assert since[0] == 1
+    assert ("lupus.yaml", "label-expired") in since[1]
+
+
+def test_changed_since_catches_a_deleted_source_document(runner: CliRunner, registry: Path) -> None:
+    """Deleting a cited document: unknown-source everywhere it is cited."""
+    committed(registry)
+    (registry / "sources" / "page.txt").unlink()
+    full = findings(runner, registry)
+    assert full[0] == 1 and len(full[1]) == 12
+    assert findings(runner, registry, "--changed-since", "HEAD") == full
+
+
+def test_changed_since_keeps_only_changed_files_for_file_rules(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A per-file finding in an untouched file is not reported; settings changes report all."""
+    path = registry / "hospitals" / "chu-reims.yaml"
+    path.write_text(path.read_text().replace("city: Reims", "city: Reims #51"))
+    committed(registry)
+    assert findings(runner, registry, "--changed-since", "HEAD") == (0, [])
+    (registry / "rarereg.toml").write_text('[rules]\nfiness-key = "warning"\n')
+    assert findings(runner, registry, "--changed-since", "HEAD") == findings(runner, registry)
+
+
+def test_results_cache_sees_sources_settings_and_the_date(registry: Path, tmp_path: Path) -> None:
+    """Deleting or restoring a source, editing settings, another day: never a stale answer."""
+    import os
+    import time
+
+    old = time.time() - 3600
+    for p in registry.rglob("*"):
+        os.utime(p, (old, old))
+    cache = tmp_path / "c"
+
+    def codes(day: str = "2025-06-01") -> list[str]:
+        report = validate(
+            registry, registry.parent, cache_dir=cache, today=dt.date.fromisoformat(day)
+        )
+        return sorted({f.code for f in report.findings})
+
+    assert codes() == []
+    page = registry / "sources" / "page.txt"
+    page.rename(tmp_path / "page.txt")
+    assert codes() == ["unknown-source"]
+    (tmp_path / "page.txt").rename(page)
+    assert codes() == []
+    assert codes("2027-12-01") == ["label-expiring"]
+    (registry / "rarereg.toml").write_text('expiry-window = "1d"\n')
+    assert codes("2027-12-01") == []
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        [1, 2, "h", {"id": "x"}, []],
+        [1, 2, "h", {"id": 3, "sites": "no"}, []],
+        [1, 2, "h", {}, [[1, 1, "schema", "m", "fatal"]]],
+        "x",
+    ],
+)
+def test_cache_record_of_the_wrong_shape_is_a_miss(
+    registry: Path, tmp_path: Path, record: object
+) -> None:
+    """A record that is not a parsed file of its kind is read again, never trusted."""
+    import os
+    import time
+
+    from rarereg import cache as cache_mod
+    from rarereg import schemas
+    from rarereg.model import load_registry
+
+    old = time.time() - 3600
+    for p in registry.rglob("*"):
+        os.utime(p, (old, old))
+    cache = tmp_path / "c"
+    expected = sorted(load_registry(registry, registry.parent, cache).centres)
+    path = cache_mod.cache_path(cache, registry, schemas.schema_fingerprint())
+    payload = json.loads(path.read_text())
+    for name in payload["files"]:
+        st = Path(name).stat()
+        payload["files"][name] = (
+            [st.st_size, st.st_mtime_ns, *record[2:]] if isinstance(record, list) else record
+        )
+    path.write_text(json.dumps(payload))
+    for results in cache.glob("*.results.json"):
+        results.unlink()
+    assert sorted(load_registry(registry, registry.parent, cache).centres) == expected
+    assert not validate(registry, registry.parent, cache_dir=cache).findings
+
+
+def test_pre_commit_hook_catches_a_deleted_file_others_point_to(registry: Path) -> None:
+    """What pre-commit runs for a commit that deletes a hospital: the broken references fail."""
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    # pre-commit passes no file names with pass_filenames: false, and runs even when the
+    # commit holds only a deletion with always_run: true.
+    assert hook["pass_filenames"] is False and hook["always_run"] is True
+    top = committed(registry)
+    git(top, "rm", "-q", "registry/hospitals/chu-reims.yaml")
+    entry = hook["entry"].split()
+    assert entry[0] == "rarereg"
+    done = subprocess.run(
+        [sys.executable, "-m", "rarereg", *entry[1:], *hook.get("args", [])],
+        cwd=top,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "registry/centres/lupus.yaml:14:13: error[unknown-reference]" in done.stdout
+
+
+def test_duplicate_id_the_file_named_after_it_wins(
+    runner: CliRunner, make_registry: object, base_data: dict[str, dict[str, dict[str, object]]]
+) -> None:
+    """Two files claim one id: the impostor is reported and left out of every query."""
+    impostor = dict(base_data["hospitals"]["chu-reims"], name="Faux CHU")
+    base_data["hospitals"]["a-chu-reims"] = impostor
+    registry = make_registry(base_data)  # type: ignore[operator]
+    code, found = findings(runner, registry)
+    assert (code, found) == (
+        1,
+        [("a-chu-reims.yaml", "duplicate-id"), ("a-chu-reims.yaml", "id-mismatch")],
+    )
+    shown = run(runner, "show", "chu-reims", "-r", registry, "-f", "json")
+    assert json.loads(shown.stdout)["name"] == "CHU de Reims"
+
+
+def test_a_broken_reference_leaves_the_file_out_of_queries(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A file failing validation for a broken reference is left out of list, like any other."""
+    path = registry / "centres" / "cracmo.yaml"
+    path.write_text(path.read_text().replace("hospital: chu-lille", "hospital: chu-lile"))
+    listed = run(runner, "list", "-r", registry, "-f", "json")
+    assert "cracmo" not in {row["id"] for row in json.loads(listed.stdout)}
+    assert "1 file with errors left out (first: " in listed.stderr

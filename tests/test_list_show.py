@@ -188,7 +188,10 @@ def test_show_table_escapes_markup(
 ) -> None:
     """A name holding Rich markup or an escape sequence prints as text."""
     base_data["hospitals"]["chu-reims"]["name"] = "[red]CHU[/red] \x1b[31mReims"
-    result = run(runner, "show", "chu-reims", "-r", make_registry(base_data))
+    registry = make_registry(base_data)
+    # validate refuses the escape (control-character); lowered, the file reaches queries.
+    (registry / "rarereg.toml").write_text('[rules]\ncontrol-character = "warning"\n')
+    result = run(runner, "show", "chu-reims", "-r", registry)
     assert "[red]CHU[/red] \\x1b[31mReims" in result.stdout
 
 

@@ -271,3 +271,33 @@ def test_a_broken_reference_leaves_the_file_out_of_queries(
     listed = run(runner, "list", "-r", registry, "-f", "json")
     assert "cracmo" not in {row["id"] for row in json.loads(listed.stdout)}
     assert "1 file with errors left out (first: " in listed.stderr
+
+
+def test_schema_patterns_match_whole_values(runner: CliRunner, registry: Path) -> None:
+    """A trailing line break does not slip a date or a FINESS past its pattern."""
+    path = registry / "campaigns" / "campaign-2023.yaml"
+    path.write_text(path.read_text().replace("end: '2027-12-31'", "end: |\n  2027-12-31"))
+    path = registry / "hospitals" / "chu-lille.yaml"
+    path.write_text(path.read_text().replace("finess: '590780193'", 'finess: "590780193\\n"'))
+    result = run(runner, "validate", "-r", registry, "-f", "json")
+    found = [(Path(f["path"]).name, f["line"], f["col"], f["code"]) for f in _json(result)]
+    assert found == [
+        ("campaign-2023.yaml", 4, 6, "schema"),
+        ("chu-lille.yaml", 7, 9, "schema"),
+    ]
+
+
+def _json(result: object) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = json.loads(result.stdout)["findings"]  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("pattern", "python"),
+    [("^a$", "^a\\Z"), ("[$]$", "[$]\\Z"), ("\\$x", "\\$x"), ("[\\]$]", "[\\]$]")],
+)
+def test_ecma_anchors(pattern: str, python: str) -> None:
+    """`$` outside character classes and escapes ends the value only."""
+    from rarereg.schemas import ecma_pattern
+
+    assert ecma_pattern(pattern) == python

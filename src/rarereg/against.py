@@ -21,8 +21,14 @@ class CsvError(Exception):
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Rows keyed by lower-cased header names; ',' or ';' separated, UTF-8 (BOM allowed)."""
+    import stat
+
     try:
-        if path.stat().st_size > MAX_CSV_BYTES:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # A FIFO or a device would block or never end: only regular files are read.
+            raise CsvError(f"{path}: not a regular file")
+        if st.st_size > MAX_CSV_BYTES:
             raise CsvError(f"{path}: over {MAX_CSV_BYTES // 1024 // 1024} MB")
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -31,17 +37,24 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         raise CsvError(f"{path}: {exc.strerror or exc}") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    # The size limit above bounds every cell; the csv module's own default (128 KiB) does not.
+    csv.field_size_limit(MAX_CSV_BYTES)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise CsvError(
-            f"{path}: the header lacks {', '.join(missing)} (it needs at least "
-            f"{', '.join(REQUIRED)}; id is optional)"
-        )
-    return [
-        {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader
-    ]
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise CsvError(
+                f"{path}: the header lacks {', '.join(missing)} (it needs at least "
+                f"{', '.join(REQUIRED)}; id is optional)"
+            )
+        # Cells beyond the header's columns (key None) belong to no column: dropped.
+        return [
+            {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+            for row in reader
+        ]
+    except csv.Error as exc:
+        raise CsvError(f"{path}: line {reader.line_num}: {exc}") from None
 
 
 @dataclass(slots=True)

@@ -57,7 +57,7 @@ def _run(loaded: Loaded) -> list[Finding]:
     ctx = _context(parsed, [e for e in loaded.entries if e.doc is None], loaded.root)
     for entry in parsed:
         assert entry.doc is not None
-        if not entry.ok:
+        if not entry.well_formed:
             continue  # references in a file that failed its schema may not have the right shape
         findings.extend(_REFERENCE_CHECKS[entry.kind](entry, entry.doc.data, ctx))
         findings.extend(_check_sources(entry, ctx))

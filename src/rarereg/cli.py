@@ -908,6 +908,9 @@ def main() -> None:
     """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
     # A run is short and builds many objects but no cycles worth collecting (see gcpause).
     gc.disable()
+    from rarereg.interrupt import Interrupted, on_ctrl_c
+
+    on_ctrl_c()
     if sys.argv[1:] == ["--version"]:
         # The most common probe answers before Typer builds the command tree.
         print(f"rarereg {__version__}")
@@ -919,7 +922,8 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_OK)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
+        typer.echo("rarereg: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug in rarereg: one line, and the details on request
         if os.environ.get("RAREREG_DEBUG"):

@@ -114,4 +114,13 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     window = table.get("expiry-window")
     if window is not None and not isinstance(window, str):
         raise ConfigError(f'{path}: expiry-window must be text like "180d"')
+    if window is not None:
+        import datetime as dt
+
+        from rarereg.labels import DateError, add_span
+
+        try:
+            add_span(dt.date(2000, 1, 1), window)
+        except DateError as exc:
+            raise ConfigError(f"{path}: expiry-window: {exc}") from None
     return Config(dict(rules), window, path)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from rarereg.schemas import raw_schemas
+from rarereg.schemas import checked_schemas
 
 Check = Callable[[Any], bool]
 
@@ -54,7 +54,7 @@ def _never(_: Any) -> bool:
 @cache
 def checker(kind: str) -> Check:
     """A compiled predicate for one kind of file; never True for a document jsonschema rejects."""
-    schemas = {s["$id"]: s for s in raw_schemas().values()}
+    schemas = {s["$id"]: s for s in checked_schemas().values()}
     root = schemas[f"urn:rarereg:schema:{kind}"]
     try:
         return _compile(root, root, schemas)

@@ -34,6 +34,9 @@ def _fold(line: str) -> str:
     return (_CRLF + " ").join(out)
 
 
+_LAST = dt.date.max
+
+
 def calendar(reg: Registry, expiries: Iterable[Expiry], stamp: dt.date) -> str:
     """A VCALENDAR of label ends; UIDs are stable so re-imports update events."""
     lines = [
@@ -57,7 +60,9 @@ def calendar(reg: Registry, expiries: Iterable[Expiry], stamp: dt.date) -> str:
             f"UID:label-end-{c.id}-{e.end:%Y%m%d}@rarereg",
             f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
             f"DTSTART;VALUE=DATE:{e.end:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{e.end + dt.timedelta(days=1):%Y%m%d}",
+            # An all-day event lasts one day without DTEND (RFC 5545 3.6.1); giving it would
+            # overflow the calendar for a label ending on 9999-12-31.
+            *([f"DTEND;VALUE=DATE:{e.end + dt.timedelta(days=1):%Y%m%d}"] if e.end < _LAST else []),
             f"SUMMARY:{_escape('Label ends: ' + c.name)}",
             f"DESCRIPTION:{_escape(details)}",
             "TRANSP:TRANSPARENT",

@@ -19,7 +19,7 @@ def check(loaded: Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
     campaigns = _campaign_ends(loaded.entries)
     findings = []
     for entry in loaded.entries:
-        if entry.kind != "centre" or not entry.ok or entry.doc is None:
+        if entry.kind != "centre" or not entry.well_formed or entry.doc is None:
             continue
         data = entry.doc.data
         label = data.get("label")
@@ -61,7 +61,7 @@ def _campaign_ends(entries: list[Entry]) -> dict[Any, tuple[dt.date | None, Entr
     from rarereg.checks import owners
 
     ends: dict[Any, tuple[dt.date | None, Entry | None]] = {}
-    parsed = [e for e in entries if e.kind == "campaign" and e.ok and e.doc is not None]
+    parsed = [e for e in entries if e.kind == "campaign" and e.well_formed and e.doc is not None]
     for campaign_id, entry in owners(parsed).items():
         assert entry.doc is not None
         ends[campaign_id] = (_date(entry.doc.data.get("end")), entry)

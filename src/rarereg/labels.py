@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -36,22 +37,24 @@ def add_span(start: dt.date, text: str) -> dt.date:
     if match is None:
         raise DateError(f"span '{text}' is not understood; write e.g. 180d, 26w, 6m or 1y")
     count, unit = int(match.group(1)), match.group(2)
-    if unit == "d":
-        return start + dt.timedelta(days=count)
-    if unit == "w":
-        return start + dt.timedelta(weeks=count)
+    # A span past the end of the calendar reaches its last day: every date is before it.
+    try:
+        if unit == "d":
+            return start + dt.timedelta(days=count)
+        if unit == "w":
+            return start + dt.timedelta(weeks=count)
+    except OverflowError:
+        return dt.date.max
     months = count * (12 if unit == "y" else 1)
     year, month = divmod(start.month - 1 + months, 12)
+    if start.year + year > dt.MAXYEAR:
+        return dt.date.max
     return _clamped(start.year + year, month + 1, start.day)
 
 
 def _clamped(year: int, month: int, day: int) -> dt.date:
     """A date, with the day pulled back into short months (31 Jan + 1 month → 28/29 Feb)."""
-    while True:
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            day -= 1
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True, slots=True)

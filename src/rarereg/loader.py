@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,16 @@ class Entry:
     path: str
     doc: YamlDoc | None
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def well_formed(self) -> bool:
+        """True when the file parsed and its data has its schema's shape, which checks rely on.
+
+        Other errors (a cut value, a hidden character) leave the shape as the checks expect it.
+        """
+        return self.doc is not None and not any(
+            f.code == "schema" and f.severity is Severity.ERROR for f in self.findings
+        )
 
     @property
     def ok(self) -> bool:
@@ -119,7 +130,11 @@ def display_path(path: Path | str, cwd: Path) -> str:
 
 
 def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Finding]]:
-    """Every registry file as (kind, path), sorted, and findings on misplaced files."""
+    """Every registry file as (kind, path), sorted, and findings on misplaced files.
+
+    Nothing is opened here: a file's type comes from the folder listing, so a FIFO or a device
+    named like a registry file is reported and never read.
+    """
     files: list[tuple[str, str]] = []
     findings: list[Finding] = []
     root = root.absolute()  # absolute paths: the cache's keys must not depend on the cwd
@@ -128,22 +143,25 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
         base = root / folder
         if not base.is_dir():
             continue
-        for item in sorted(os.scandir(base), key=lambda e: e.name):
-            path = item.path
-            if item.name.startswith("."):
-                continue
-            if item.name.endswith(".yml"):
-                findings.append(
-                    error(
-                        display_path(path, cwd),
-                        (1, 1),
-                        "file-name",
-                        "registry files end in .yaml: rename this file",
-                    )
+        if base.is_symlink() and not _inside(base, real_root):
+            findings.append(
+                error(
+                    display_path(base, cwd),
+                    (1, 1),
+                    "symlink",
+                    "kind folder is a symbolic link out of the registry: not read; "
+                    "move the files in",
                 )
+            )
+            continue
+        for item in sorted(os.scandir(base), key=lambda e: e.name):
+            problem = _misnamed(item.name)
+            if problem == "skip":
                 continue
-            if not item.name.endswith(".yaml"):
+            if problem:
+                findings.append(error(_shown(item.path, cwd), (1, 1), "file-name", problem))
                 continue
+            path = item.path
             if item.is_symlink() and not _inside(Path(path), real_root):
                 findings.append(
                     error(
@@ -151,6 +169,20 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
                         (1, 1),
                         "symlink",
                         "symbolic link to a file outside the registry; copy the file in",
+                    )
+                )
+                continue
+            try:
+                special = not item.is_file() and not item.is_dir()
+            except OSError:
+                special = False  # then reading it says why it cannot be read
+            if special:
+                findings.append(
+                    error(
+                        display_path(path, cwd),
+                        (1, 1),
+                        "special-file",
+                        "not a regular file (a FIFO, socket or device): not read",
                     )
                 )
                 continue
@@ -167,6 +199,34 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
     return files, findings
 
 
+def _misnamed(name: str) -> str | None:
+    """Why a file name in a kind folder is refused; "skip" for files that are not YAML."""
+    lower = name.lower()
+    if not lower.endswith((".yaml", ".yml")):
+        return "skip"
+    if not _is_text(name):
+        return "the file name is not UTF-8 text: rename the file to <id>.yaml"
+    if name.startswith("."):
+        return "hidden file: registry files are named <id>.yaml; rename or remove it"
+    if not name.endswith(".yaml"):
+        return "registry files end in .yaml (lower case): rename this file"
+    return None
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
+
+
+def _shown(path: str, cwd: Path) -> str:
+    """A display path that can be printed even when the name is not UTF-8."""
+    raw = os.fsencode(display_path(path, cwd))
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def _inside(path: Path, real_root: Path) -> bool:
     try:
         return path.resolve().is_relative_to(real_root)
@@ -177,8 +237,15 @@ def _inside(path: Path, real_root: Path) -> bool:
 def _read_raw(path: Path | str, shown: str) -> tuple[bytes | None, int, int, Finding | None]:
     """A file's bytes with its size and time, or the finding that says why it cannot be read."""
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123 - str or Path
+        # Non-blocking: a file replaced by a FIFO since it was listed must not hang the run.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb") as handle:  # noqa: PTH123 - a file descriptor
             st = os.fstat(handle.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(21, "Is a directory")
+            if not stat.S_ISREG(st.st_mode):
+                msg = "not a regular file (a FIFO, socket or device): not read"
+                return None, 0, 0, error(shown, (1, 1), "special-file", msg)
             if st.st_size > MAX_BYTES:
                 msg = (
                     f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit for a "
@@ -278,10 +345,14 @@ Listing = tuple[list[tuple[str, str]], list[Finding]]
 def _plausible(kind: str, record: Any) -> Any:
     """A cached record, unless what it holds cannot be what checking that file produced.
 
-    A record claiming a valid file must hold data that passes the schema: the checks trust
-    the shape of valid files, and a cache is input like any other.
+    A record with no schema error must hold data that passes the schema: the checks trust
+    the shape of such files, and a cache is input like any other.
     """
-    if record is None or any(f[4] == "error" for f in record.findings):
+    if record is None:
+        return None
+    if any(f[2] == "schema" for f in record.findings) or (
+        record.data is None and any(f[4] == "error" for f in record.findings)
+    ):
         return record
     from rarereg.fastcheck import checker
 
@@ -313,14 +384,14 @@ def stamp(root: Path, cwd: Path) -> Stamp | None:
     files, findings = list_files(root, cwd)
     digest = hashlib.blake2b(digest_size=16)
     for f in findings:
-        digest.update(f"{f.path}\0{f.code}\n".encode())
+        digest.update(f"{f.path}\0{f.code}\n".encode(errors="surrogateescape"))
     newest = 0
     for _, path in files:
         try:
             st = os.stat(path)  # noqa: PTH116 - a str path from scandir
         except OSError:
             return None
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(errors="surrogateescape"))
         newest = max(newest, st.st_mtime_ns)
     return Stamp(digest.hexdigest(), newest, (files, findings))
 
@@ -417,7 +488,10 @@ def _parallel(
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        from rarereg.interrupt import ignore_ctrl_c
+
+        # Workers leave Ctrl-C to the parent, which stops them: one message, not one per worker.
+        with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_ctrl_c) as pool:
             return pool.map(_job, jobs, chunksize=max(len(jobs) // (workers * 4), 1))
     except OSError:
         return None

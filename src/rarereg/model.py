@@ -265,7 +265,7 @@ def _build(entries: list[Entry], failed: frozenset[str]) -> Registry:
         "centre": reg.centres,
     }
     for entry in entries:
-        if not entry.ok or entry.doc is None or entry.path in failed:
+        if not entry.well_formed or entry.doc is None or entry.path in failed:
             reg.skipped.append(entry.path)
             continue
         entity = _BUILDERS[entry.kind](entry.doc.data)

@@ -42,6 +42,49 @@ def raw_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+def ecma_pattern(pattern: str) -> str:
+    r"""A JSON Schema pattern for Python's ``re.search`` with ECMA-262 meaning.
+
+    In ECMA-262, ``$`` matches only at the very end; in Python it also matches before a final
+    line break, which would let ``"760780238\n"`` or an ``end: |`` block pass a FINESS or date
+    pattern. Every ``$`` outside a character class becomes ``\Z``.
+    """
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\Z"
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+@cache
+def checked_schemas() -> dict[str, dict[str, Any]]:
+    """The schemas as they are checked: patterns rewritten with :func:`ecma_pattern`."""
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: ecma_pattern(v) if k == "pattern" and isinstance(v, str) else rewrite(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        return node
+
+    return {name: rewrite(schema) for name, schema in raw_schemas().items()}
+
+
 def schema_fingerprint() -> str:
     """A digest of every schema, so caches keyed on it go stale when a schema changes."""
     import hashlib
@@ -56,7 +99,7 @@ def validator(kind: str) -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
-    raw = raw_schemas()
+    raw = checked_schemas()
     resources = [(s["$id"], Resource.from_contents(s)) for s in raw.values()]
     registry: Registry[Any] = Registry().with_resources(resources)
     return Draft202012Validator(raw[kind], registry=registry)

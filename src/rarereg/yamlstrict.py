@@ -11,6 +11,7 @@ aliases, no tags, no duplicate keys, and the position of every key and value.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -49,6 +50,14 @@ _YAML11_NUMBER = re.compile(
     r"|[0-9]+_[0-9_]*|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
 )
 _PLAIN_STYLES = (None, "")
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_HIDDEN = re.compile(f"[{_CONTROL}{_BIDI}\ufeff]")
+_HIDDEN_CODES = (
+    (re.compile(f"[{_CONTROL}]"), "control-character", "a control character"),
+    (re.compile(f"[{_BIDI}]"), "bidi-control", "a bidirectional control"),
+    (re.compile("\ufeff"), "stray-bom", "a byte-order mark"),
+)
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
@@ -119,8 +128,14 @@ def parse_text(text: str, path: str) -> tuple[YamlDoc | None, list[Finding]]:
             return None, [error(path, pos, "too-deep", f"nested more than {MAX_DEPTH} levels deep")]
         hint = "; indent with spaces, not tabs" if "tab" in problem else ""
         return None, [error(path, pos, "yaml-syntax", f"invalid YAML: {problem}{hint}")]
-    except yaml.YAMLError as exc:  # reader errors carry no mark of the same form
-        return None, [error(path, (1, 1), "yaml-syntax", f"invalid YAML: {exc}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by its offset
+        where = _position_of_offset(text.encode(), len(text[: exc.position].encode()))
+        char = exc.character if isinstance(exc.character, int) else 0
+        msg = f"invalid YAML: character U+{char:04X} is not allowed in YAML text"
+        return None, [error(path, where, "yaml-syntax", msg)]
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        return None, [error(path, (1, 1), "yaml-syntax", f"invalid YAML: {first}")]
     return doc, builder.findings
 
 
@@ -135,9 +150,11 @@ class _Builder:
         self.keys: dict[PathKey, Pos] = {}
         self._lines: list[str] | None = None
         self._check_comments = "#" in text
+        # Escapes (\\u202e) can put in a value what the text does not show.
+        self._check_hidden = "\\" in text or _HIDDEN.search(text) is not None
 
     def run(self) -> YamlDoc:
-        parser = yaml.CSafeLoader(self.text)
+        parser = _LOADER(self.text)
         try:
             root = self._consume(parser)
         finally:
@@ -228,6 +245,8 @@ class _Builder:
         if type(ev) is not yaml.ScalarEvent:
             raise _Stop(pos, "complex-key", "a mapping key must be plain text")
         key = ev.value
+        if self._check_hidden:
+            self._hidden(ev)
         mapping: dict[str, Any] = frame[0]
         key_path = (*frame[1], key)
         if key in mapping:
@@ -264,8 +283,31 @@ class _Builder:
             container[frame[2]] = value
         frame[2] = _NO_KEY
 
+    def _hidden(self, ev: Any) -> None:
+        """Characters that make a value look other than it is: one finding per kind."""
+        value: str = ev.value
+        if _HIDDEN.search(value) is None:
+            return
+        for pattern, code, what in _HIDDEN_CODES:
+            found = pattern.search(value)
+            if found is not None:
+                char = found.group()
+                name = unicodedata.name(char, "")
+                label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+                self.findings.append(
+                    error(
+                        self.path,
+                        _mark(ev.start_mark),
+                        code,
+                        f"'{value.encode('unicode_escape').decode()}' holds {what} ({label}), "
+                        f"invisible or misleading when shown; remove it",
+                    )
+                )
+
     def _scalar(self, ev: Any) -> Any:
         value: str = ev.value
+        if self._check_hidden:
+            self._hidden(ev)
         if ev.style not in _PLAIN_STYLES:
             return value
         if self._check_comments:
@@ -313,6 +355,9 @@ class _Builder:
             )
 
 
+# PyYAML built without libyaml has no C loader: its pure-Python parser gives the same events,
+# slower. Only the parser is used, never a composer, so neither recurses on nesting.
+_LOADER: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _EMPTY = object()
 _NO_KEY = object()
 _NODE_EVENTS = frozenset(

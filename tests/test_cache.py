@@ -96,6 +96,13 @@ def test_schema_change_empties_the_cache(
     assert len(parses) == 12
 
 
+def cache_format() -> int:
+    """The format the cache is written in."""
+    from rarereg import cache
+
+    return cache.FORMAT
+
+
 @pytest.mark.parametrize(
     "garbage",
     [
@@ -113,7 +120,7 @@ def test_corrupt_cache_is_rebuilt(registry: Path, tmp_path: Path, garbage: bytes
     cache_file = records_file(cache)
     cache_file.write_bytes(garbage)
     assert codes(registry, cache) == expected
-    assert json.loads(cache_file.read_bytes())["format"] == 2
+    assert json.loads(cache_file.read_bytes())["format"] == cache_format()
 
 
 def test_poisoned_record_is_not_trusted(registry: Path, tmp_path: Path) -> None:

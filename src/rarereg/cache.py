@@ -22,7 +22,7 @@ from typing import Any
 from rarereg import __version__
 from rarereg.findings import Finding, Severity
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the shape of a record or the per-file checks change: old caches are ignored."""
 RACY_NS = 2_000_000_000
 """A file modified this close to the cache's own write may have changed unseen: hash it."""

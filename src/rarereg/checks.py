@@ -78,7 +78,7 @@ def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
             network_kind.setdefault(entity_id, entry.doc.data.get("kind"))
         elif entry.kind == "centre":
             centre_kind.setdefault(entity_id, entry.doc.data.get("kind"))
-        elif entry.kind == "campaign":
+        elif entry.kind == "campaign" and entry.well_formed:
             data = entry.doc.data
             campaign_dates.setdefault(entity_id, (data.get("start"), data.get("end")))
     for entry in unreadable:

@@ -293,7 +293,7 @@ def validate(
                 f"campaigns/ or centres/); pass --registry"
             )
         root = registry or found or root
-        only = _display_paths(paths, cwd)
+        only = paths
     from rarereg import config, gitsource, label_checks
     from rarereg.validate import changed_since as files_changed_since
 
@@ -330,18 +330,6 @@ def validate(
     else:
         sys.stdout.write(reporters.text(report))
     raise typer.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)
-
-
-def _display_paths(paths: list[Path], cwd: Path) -> set[str]:
-    """The display paths of the files named, folders expanded, as findings name them."""
-    from rarereg.loader import display_path
-
-    out: set[str] = set()
-    for p in paths:
-        files = sorted(p.rglob("*.y*ml")) if p.is_dir() else [p]
-        out.update(display_path(f.absolute(), cwd) for f in files)
-        out.update(str(f) for f in files)
-    return out
 
 
 @app.command("list")

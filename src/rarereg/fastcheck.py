@@ -143,12 +143,20 @@ def _keyword(
 def _unique(v: Any) -> bool:
     if not isinstance(v, list):
         return True
-    seen: list[Any] = []
+    # Scalars by (type, value) in a set: linear, so 99,000 aliases take no time. JSON
+    # equality: 1 and True differ, as do 1 and "1". Lists and mappings, rare, pairwise.
+    scalars: set[tuple[type, Any]] = set()
+    others: list[Any] = []
     for item in v:
-        # JSON equality: 1 and True differ, as do 1 and "1"
-        if any(item == s and type(item) is type(s) for s in seen):
+        if isinstance(item, str | int | float | bool) or item is None:
+            key = (type(item), item)
+            if key in scalars:
+                return False
+            scalars.add(key)
+        elif any(item == s and type(item) is type(s) for s in others):
             return False
-        seen.append(item)
+        else:
+            others.append(item)
     return True
 
 

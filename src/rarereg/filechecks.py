@@ -40,8 +40,10 @@ def check_dates(doc: YamlDoc, path: str) -> Iterator[Finding]:
             todo.extend(((*where, i), item) for i, item in enumerate(value))
 
 
-def parse_date(text: str) -> dt.date | None:
-    """An ISO date, or None when the text is not a date of the calendar."""
+def parse_date(text: object) -> dt.date | None:
+    """An ISO date, or None when the value is not text naming a date of the calendar."""
+    if not isinstance(text, str):
+        return None  # e.g. an unquoted year, which the schema reports
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -488,10 +488,13 @@ def _parallel(
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     try:
-        from rarereg.interrupt import ignore_ctrl_c
+        from rarereg.interrupt import held_ctrl_c, ignore_ctrl_c
 
         # Workers leave Ctrl-C to the parent, which stops them: one message, not one per worker.
-        with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_ctrl_c) as pool:
+        # Ctrl-C is held while they start, so none arrives before they ignore it.
+        with held_ctrl_c():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=ignore_ctrl_c)
+        with pool:
             return pool.map(_job, jobs, chunksize=max(len(jobs) // (workers * 4), 1))
     except OSError:
         return None

@@ -69,7 +69,7 @@ def all_findings(loaded: loader.Loaded, today: dt.date, warn_until: dt.date) -> 
 def validate(
     root: Path,
     cwd: Path,
-    only: Iterable[str] | None = None,
+    only: Iterable[str | os.PathLike[str]] | None = None,
     *,
     today: dt.date | None = None,
     warn_until: dt.date | None = None,
@@ -96,11 +96,34 @@ def validate(
     )
     findings: Iterable[Finding] = report.findings
     if only is not None:
-        wanted = set(only)
-        findings = [f for f in findings if f.path in wanted]
+        selected = _selector(only, cwd)
+        findings = [f for f in findings if selected(f.path)]
     if changed is not None:
         findings = [f for f in findings if changed.keeps(f)]
     return Report(root, report.files, tuple(findings))
+
+
+def _selector(only: Iterable[str | os.PathLike[str]], cwd: Path) -> Callable[[str], bool]:
+    """Whether a finding's path is one of the files or folders asked for.
+
+    Paths are compared both as written, made absolute (``centres/../hospitals/x.yaml`` is
+    ``hospitals/x.yaml``), and with links resolved (a path through a linked folder).
+    """
+    wanted = [_forms(os.path.join(cwd, p)) for p in only]  # noqa: PTH118 - str work
+
+    def inside(path: str, folder: str) -> bool:
+        return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+    def selected(shown: str) -> bool:
+        plain, real = _forms(os.path.join(cwd, shown))  # noqa: PTH118 - str work
+        return any(inside(plain, w[0]) or inside(real, w[1]) for w in wanted)
+
+    return selected
+
+
+def _forms(path: str) -> tuple[str, str]:
+    # Lexical normalisation (links kept, unlike Path.resolve), and links resolved.
+    return os.path.normpath(os.path.abspath(path)), os.path.realpath(path)  # noqa: PTH100
 
 
 def run(

@@ -112,9 +112,9 @@ def parse_bytes(raw: bytes, path: str) -> tuple[YamlDoc | None, list[Finding]]:
     return doc, findings + more
 
 
-def parse_text(text: str, path: str) -> tuple[YamlDoc | None, list[Finding]]:
+def parse_text(text: str, path: str, loader: Any = None) -> tuple[YamlDoc | None, list[Finding]]:
     """Parse YAML text into a :class:`YamlDoc`; problems come back as findings."""
-    builder = _Builder(text, path)
+    builder = _Builder(text, path, loader or _LOADER)
     try:
         doc = builder.run()
     except _Stop as stop:
@@ -123,9 +123,11 @@ def parse_text(text: str, path: str) -> tuple[YamlDoc | None, list[Finding]]:
         mark = exc.problem_mark or exc.context_mark
         pos = _mark(mark) if mark is not None else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:
-            # libyaml 0.2.5 and later stop deep nesting themselves, before our own limit.
-            return None, [error(path, pos, "too-deep", f"nested more than {MAX_DEPTH} levels deep")]
+        if "nesting depth" in problem and loader is None:
+            # libyaml 0.2.5 and later stop deep nesting themselves, ahead of our own limit and
+            # at a place that depends on the version: the pure-Python parser, which has no
+            # limit of its own, finds where ours is crossed, the same with every libyaml.
+            return parse_text(text, path, yaml.SafeLoader)
         hint = "; indent with spaces, not tabs" if "tab" in problem else ""
         return None, [error(path, pos, "yaml-syntax", f"invalid YAML: {problem}{hint}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by its offset
@@ -142,7 +144,8 @@ def parse_text(text: str, path: str) -> tuple[YamlDoc | None, list[Finding]]:
 class _Builder:
     """Builds plain values from libyaml events with an explicit stack."""
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, loader: Any) -> None:
+        self.loader = loader
         self.text = text
         self.path = path
         self.findings: list[Finding] = []
@@ -154,7 +157,7 @@ class _Builder:
         self._check_hidden = "\\" in text or _HIDDEN.search(text) is not None
 
     def run(self) -> YamlDoc:
-        parser = _LOADER(self.text)
+        parser = self.loader(self.text)
         try:
             root = self._consume(parser)
         finally:

@@ -428,3 +428,6 @@ def test_nfd_names_match(reg: Path) -> None:
         done = rarereg("list", "hospitals", "-r", reg, "--search", typed, "-f", "csv")
         assert done.returncode == 0, done.stderr
         assert [line.split(",")[0] for line in done.stdout.splitlines()[1:]] == ["p"]
+        # --hospital knows the name (an unknown one exits 2); p hosts no centre.
+        done = rarereg("list", "-r", reg, "--hospital", typed, "-f", "csv")
+        assert (done.returncode, done.stdout.count("\n")) == (0, 1), done.stderr

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rarereg import loader, schemas
 from rarereg.validate import validate
+from tests.helpers import tamper_cache
 
 
 def age(registry: Path, seconds: int = 60) -> None:
@@ -120,7 +121,10 @@ def test_corrupt_cache_is_rebuilt(registry: Path, tmp_path: Path, garbage: bytes
     cache_file = records_file(cache)
     cache_file.write_bytes(garbage)
     assert codes(registry, cache) == expected
-    assert json.loads(cache_file.read_bytes())["format"] == cache_format()
+    from rarereg.cache import read_cache_file
+
+    rebuilt = read_cache_file(cache_file)
+    assert rebuilt is not None and rebuilt["format"] == cache_format()
 
 
 def test_poisoned_record_is_not_trusted(registry: Path, tmp_path: Path) -> None:
@@ -129,10 +133,12 @@ def test_poisoned_record_is_not_trusted(registry: Path, tmp_path: Path) -> None:
     cache = tmp_path / "c"
     codes(registry, cache)
     cache_file = records_file(cache)
-    payload = json.loads(cache_file.read_bytes())
-    for name in payload["files"]:
-        payload["files"][name][4] = [["x"]]
-    cache_file.write_text(json.dumps(payload))
+
+    def poison(files: dict[str, Any]) -> None:
+        for name in files:
+            files[name][4] = [["x"]]
+
+    tamper_cache(cache_file, poison)
     assert codes(registry, cache) == []
 
 
@@ -156,7 +162,10 @@ def test_two_runs_at_once(registry: Path, tmp_path: Path) -> None:
         assert proc.returncode == 0, err
         assert b"ok: 12 files" in out
     cache_file = records_file(tmp_path / "shared")
-    assert len(json.loads(cache_file.read_bytes())["files"]) == 12
+    from rarereg.cache import read_cache_file
+
+    whole = read_cache_file(cache_file)
+    assert whole is not None and len(whole["files"]) == 12
 
 
 def test_findings_from_cache_still_have_positions(registry: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from rarereg import config, rules
 from rarereg.findings import Severity
 from rarereg.rules import Input
 from rarereg.validate import validate
-from tests.helpers import run
+from tests.helpers import run, tamper_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 GIT = ["-c", "user.email=t@e.org", "-c", "user.name=T"]
@@ -212,13 +212,15 @@ def test_cache_record_of_the_wrong_shape_is_a_miss(
     cache = tmp_path / "c"
     expected = sorted(load_registry(registry, registry.parent, cache).centres)
     path = cache_mod.cache_path(cache, registry, schemas.schema_fingerprint())
-    payload = json.loads(path.read_text())
-    for name in payload["files"]:
-        st = Path(name).stat()
-        payload["files"][name] = (
-            [st.st_size, st.st_mtime_ns, *record[2:]] if isinstance(record, list) else record
-        )
-    path.write_text(json.dumps(payload))
+
+    def reshape(files: dict[str, object]) -> None:
+        for name in files:
+            st = Path(name).stat()
+            files[name] = (
+                [st.st_size, st.st_mtime_ns, *record[2:]] if isinstance(record, list) else record
+            )
+
+    tamper_cache(path, reshape)
     for results in cache.glob("*.results.json"):
         results.unlink()
     assert sorted(load_registry(registry, registry.parent, cache).centres) == expected

@@ -114,16 +114,8 @@ class FileCache:
         if folder is None:
             return cls(None)
         path = cache_path(folder, registry_root, fingerprint)
-        try:
-            payload = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return cls(path)
-        if (
-            not isinstance(payload, dict)
-            or payload.get("format") != FORMAT
-            or not isinstance(payload.get("files"), dict)
-            or not isinstance(payload.get("written_ns"), int)
-        ):
+        payload = read_cache_file(path)
+        if payload is None:
             return cls(path)
         return cls(path, payload["written_ns"], payload["files"])
 
@@ -163,14 +155,53 @@ class FileCache:
         """Write the records of this run's files, if any changed; failures are silent."""
         if self.path is None or self.fresh == self.records:
             return
-        payload = {"format": FORMAT, "written_ns": time.time_ns(), "files": self.fresh}
         try:
-            from rarereg.output import write_atomic
-
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+            write_cache_file(self.path, time.time_ns(), self.fresh)
         except OSError:
             pass  # a read-only or full disk: the run works, only the next one is slower
+
+
+def _seal(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def write_cache_file(path: Path, written_ns: int, files: dict[str, Any]) -> None:
+    """A header line (format, time, digest of the records), then the records on one line."""
+    from rarereg.output import write_atomic
+
+    body = json.dumps(files, ensure_ascii=False, separators=(",", ":"))
+    header = {"format": FORMAT, "written_ns": written_ns, "digest": _seal(body.encode())}
+    write_atomic(path, json.dumps(header) + "\n" + body)
+
+
+def read_cache_file(path: Path) -> dict[str, Any] | None:
+    """The header and records of a cache file; None when absent, corrupt or altered.
+
+    The records are trusted only whole, as written: their digest must match. The checks rely on
+    the shape of a valid file's data, so a record that was not written by a check of that file
+    (edited, truncated, from another version) must never reach them. Checking the digest costs
+    far less than checking every record against its schema again.
+    """
+    try:
+        raw = path.read_bytes()
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != FORMAT
+            or not isinstance(header.get("written_ns"), int)
+            or header.get("digest") != _seal(body)
+        ):
+            return None
+        files = json.loads(body)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(files, dict):
+        return None
+    return {"format": FORMAT, "written_ns": header["written_ns"], "files": files}
 
 
 def findings_to_json(findings: list[Finding]) -> list[list[Any]]:

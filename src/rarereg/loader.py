@@ -155,7 +155,10 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
             )
             continue
         for item in sorted(os.scandir(base), key=lambda e: e.name):
-            problem = _misnamed(item.name)
+            name = item.name
+            # The usual name, decided cheaply: this runs once per file on every run.
+            usual = name.endswith(".yaml") and name[0] != "." and name.isascii()
+            problem = None if usual else _misnamed(name)
             if problem == "skip":
                 continue
             if problem:
@@ -290,16 +293,24 @@ def load(
     cwd: Path | None = None,
     cache_dir: Path | None = None,
     listing: Listing | None = None,
+    stats: list[tuple[int, int]] | None = None,
 ) -> Loaded:
     """Read every file of the registry at ``root``; with ``cache_dir``, reuse unchanged files.
 
-    ``listing`` is the result of :func:`list_files` when the caller already has it.
+    ``listing`` is the result of :func:`list_files` when the caller already has it, and
+    ``stats`` each of its files' size and time (from a :class:`Stamp`).
     """
     with gcpause.paused():
-        return _load(root, cwd, cache_dir, listing)
+        return _load(root, cwd, cache_dir, listing, stats)
 
 
-def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing | None) -> Loaded:
+def _load(
+    root: Path,
+    cwd: Path | None,
+    cache_dir: Path | None,
+    listing: Listing | None,
+    stats: list[tuple[int, int]] | None,
+) -> Loaded:
     from rarereg.cache import FileCache, digest
 
     cwd = cwd or Path.cwd()
@@ -311,8 +322,12 @@ def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing
     for i, (kind, path) in enumerate(files):
         shown = display_path(path, cwd)
         try:
-            st = os.stat(path)  # noqa: PTH116 - a str path from scandir
-            record = _plausible(kind, store.get(path, st.st_size, st.st_mtime_ns))
+            if stats is not None:
+                size, mtime_ns = stats[i]
+            else:
+                st = os.stat(path)  # noqa: PTH116 - a str path from scandir
+                size, mtime_ns = st.st_size, st.st_mtime_ns
+            record = store.get(path, size, mtime_ns)
         except OSError:
             record = None
         if record is not None:
@@ -323,7 +338,7 @@ def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing
             entries[i] = Entry(kind, _stem(path), shown, None, [problem] if problem else [])
             continue
         content_hash = digest(raw)
-        record = _plausible(kind, store.get_by_hash(path, content_hash, size, mtime_ns))
+        record = store.get_by_hash(path, content_hash, size, mtime_ns)
         if record is not None:
             hits.append((i, kind, path, shown, record))
         else:
@@ -342,23 +357,6 @@ def _load(root: Path, cwd: Path | None, cache_dir: Path | None, listing: Listing
 Listing = tuple[list[tuple[str, str]], list[Finding]]
 
 
-def _plausible(kind: str, record: Any) -> Any:
-    """A cached record, unless what it holds cannot be what checking that file produced.
-
-    A record with no schema error must hold data that passes the schema: the checks trust
-    the shape of such files, and a cache is input like any other.
-    """
-    if record is None:
-        return None
-    if any(f[2] == "schema" for f in record.findings) or (
-        record.data is None and any(f[4] == "error" for f in record.findings)
-    ):
-        return record
-    from rarereg.fastcheck import checker
-
-    return record if record.data is not None and checker(kind)(record.data) else None
-
-
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What a registry looks like without opening a file: paths, sizes and times."""
@@ -366,6 +364,8 @@ class Stamp:
     digest: str
     newest_ns: int
     listing: Listing
+    stats: list[tuple[int, int]]
+    """Each listed file's size and modification time, in the listing's order."""
 
     @property
     def count(self) -> int:
@@ -386,6 +386,7 @@ def stamp(root: Path, cwd: Path) -> Stamp | None:
     for f in findings:
         digest.update(f"{f.path}\0{f.code}\n".encode(errors="surrogateescape"))
     newest = 0
+    stats = []
     for _, path in files:
         try:
             st = os.stat(path)  # noqa: PTH116 - a str path from scandir
@@ -393,7 +394,8 @@ def stamp(root: Path, cwd: Path) -> Stamp | None:
             return None
         digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(errors="surrogateescape"))
         newest = max(newest, st.st_mtime_ns)
-    return Stamp(digest.hexdigest(), newest, (files, findings))
+        stats.append((st.st_size, st.st_mtime_ns))
+    return Stamp(digest.hexdigest(), newest, (files, findings), stats)
 
 
 def _stem(path: str) -> str:

@@ -150,9 +150,17 @@ def run(
     if kept is not None and before is not None:
         count, findings = before.count, kept
         if need_entries:
-            loaded = loader.load(root, cwd, cache_dir, before.listing)
+            loaded = loader.load(root, cwd, cache_dir, before.listing, before.stats)
     else:
-        loaded = loader.load(root, cwd, cache_dir, before.listing if before else None)
+        # The stamp's sizes and times are what the results will be kept under: the files are
+        # looked up in the cache by them too, so both describe the same state.
+        loaded = loader.load(
+            root,
+            cwd,
+            cache_dir,
+            before.listing if before else None,
+            before.stats if before else None,
+        )
         count = loaded.count
         findings = settings.apply(all_findings(loaded, today, warn_until))
         if cache_dir is not None and before is not None:

@@ -120,6 +120,8 @@ def test_corrupt_cache_is_rebuilt(registry: Path, tmp_path: Path, garbage: bytes
     expected = codes(registry, cache)
     cache_file = records_file(cache)
     cache_file.write_bytes(garbage)
+    for kept in cache.glob("*.results.json"):
+        kept.unlink()  # else the kept findings answer without reading the records
     assert codes(registry, cache) == expected
     from rarereg.cache import read_cache_file
 
@@ -275,3 +277,28 @@ def test_gc_pause_restores_the_collector() -> None:
         assert not gc.isenabled()
         raise ValueError
     assert gc.isenabled()
+
+
+def test_racy_file_is_compared_by_content(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file changed in the same tick as it was checked: its content decides.
+
+    Same size and time, new content: the kept findings are not served. An untouched recent file
+    keeps them.
+    """
+    from rarereg import checks
+
+    cache = tmp_path / "c"
+    assert codes(registry, cache) == []  # every file is recent: all racy
+    calls: list[int] = []
+    real = checks.run
+    monkeypatch.setattr(checks, "run", lambda loaded: calls.append(1) or real(loaded))
+    assert codes(registry, cache) == []
+    assert calls == []  # same contents: the kept findings answer
+    path = registry / "hospitals" / "chu-lille.yaml"
+    st = path.stat()
+    path.write_text(path.read_text().replace("590780193", "590780194"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same time
+    assert codes(registry, cache) == ["finess-key"]
+    assert calls == [1]

@@ -209,11 +209,13 @@ def findings_to_json(findings: list[Finding]) -> list[list[Any]]:
     return [[f.line, f.col, f.code, f.message, f.severity.value] for f in findings]
 
 
-def load_results(path: Path, key: str, newest_ns: int) -> list[Finding] | None:
+def load_results(
+    path: Path, key: str, files: list[tuple[str, str]], stats: list[tuple[int, int]]
+) -> list[Finding] | None:
     """Findings kept for a registry state and settings, or None (absent, stale or malformed).
 
-    Kept findings are not trusted when a file changed too close to their writing to be sure
-    its time would show the change.
+    A file changed too close to the findings' writing for its time to show a later change is
+    trusted only if its content hash is still the one the findings were computed from.
     """
     try:
         payload = json.loads(path.read_bytes())
@@ -222,8 +224,12 @@ def load_results(path: Path, key: str, newest_ns: int) -> list[Finding] | None:
     if not isinstance(payload, dict) or payload.get("key") != key:
         return None
     written = payload.get("written_ns")
-    if not isinstance(written, int) or newest_ns + RACY_NS > written:
+    racy = payload.get("racy", {})
+    if not isinstance(written, int) or not isinstance(racy, dict):
         return None
+    for (_, name), (_, mtime_ns) in zip(files, stats, strict=True):
+        if mtime_ns + RACY_NS > written and not _same_content(name, racy.get(name)):
+            return None
     rows = payload.get("findings")
     if not isinstance(rows, list):
         return None
@@ -236,10 +242,25 @@ def load_results(path: Path, key: str, newest_ns: int) -> list[Finding] | None:
     return findings
 
 
-def save_results(path: Path, key: str, findings: list[Finding]) -> None:
-    """Keep the findings of a run for the next one with the same state; failures are silent."""
+def _same_content(name: str, expected: object) -> bool:
+    if not isinstance(expected, str):
+        return False
+    try:
+        with open(name, "rb") as handle:  # noqa: PTH123 - a str path
+            return digest(handle.read()) == expected
+    except OSError:
+        return False
+
+
+def save_results(
+    path: Path, key: str, findings: list[Finding], racy: dict[str, str] | None = None
+) -> None:
+    """Keep the findings of a run for the next one with the same state; failures are silent.
+
+    ``racy`` holds the content hashes of files changed too recently to trust their times.
+    """
     rows = [[f.path, f.line, f.col, f.code, f.message, f.severity.value] for f in findings]
-    payload = {"key": key, "written_ns": time.time_ns(), "findings": rows}
+    payload = {"key": key, "written_ns": time.time_ns(), "racy": racy or {}, "findings": rows}
     try:
         from rarereg.output import write_atomic
 

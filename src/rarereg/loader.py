@@ -74,6 +74,8 @@ class Loaded:
         self._entries = entries
         self._build = build
         self.findings = findings or []
+        self.hashes: dict[str, str] = {}
+        """The content hash of each file as it was read (by file path), where known."""
 
     @property
     def entries(self) -> list[Entry]:
@@ -351,7 +353,10 @@ def _load(
             entries[i] = _from_record(kind, path, shown, record)
         return [e for e in entries if e is not None]
 
-    return Loaded(root, None, findings, build, len(files))
+    loaded = Loaded(root, None, findings, build, len(files))
+    loaded.hashes = {path: record.hash for _, _, path, _, record in hits}
+    loaded.hashes.update((files[t[0]][1], t[5]) for t in todo)
+    return loaded
 
 
 Listing = tuple[list[tuple[str, str]], list[Finding]]

@@ -166,7 +166,9 @@ def run(
         if cache_dir is not None and before is not None:
             # Kept under the stamp taken before reading: a file that changed during the run
             # has a newer time than that stamp records, so the next run will not match it.
-            cache.save_results(_results_path(root, cache_dir), key, findings)
+            cache.save_results(
+                _results_path(root, cache_dir), key, findings, _racy_hashes(before, loaded)
+            )
     return Report(root, count, tuple(findings)), loaded
 
 
@@ -231,6 +233,22 @@ def sources_stamp(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _racy_hashes(before: loader.Stamp, loaded: loader.Loaded) -> dict[str, str]:
+    """Content hashes of the files changed too recently for their time to be trusted.
+
+    A file's time may not show a change made within the same tick; for those few files the
+    next run compares contents instead (as git does for racily clean files).
+    """
+    import time
+
+    limit = time.time_ns() - cache.RACY_NS
+    return {
+        path: loaded.hashes[path]
+        for (_, path), (_, mtime_ns) in zip(before.listing[0], before.stats, strict=True)
+        if mtime_ns > limit and path in loaded.hashes
+    }
+
+
 def _results_path(root: Path, cache_dir: Path) -> Path:
     from rarereg import schemas
 
@@ -243,7 +261,7 @@ def _kept_findings(
     """The last run's findings when no input changed since (no file is opened to know it)."""
     if cache_dir is None or before is None:
         return None
-    return cache.load_results(_results_path(root, cache_dir), key, before.newest_ns)
+    return cache.load_results(_results_path(root, cache_dir), key, before.listing[0], before.stats)
 
 
 def changed_since(root: Path, cwd: Path, revision: str) -> Changes:

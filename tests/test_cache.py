@@ -245,7 +245,7 @@ def test_unchanged_registry_reuses_the_last_findings(
     first = codes(registry, cache)
     calls: list[int] = []
     real = checks.run
-    monkeypatch.setattr(checks, "run", lambda loaded: calls.append(1) or real(loaded))
+    monkeypatch.setattr(checks, "run", lambda loaded, *_: calls.append(1) or real(loaded))
     assert codes(registry, cache) == first
     assert calls == []
     later = validate(registry, registry.parent, cache_dir=cache, today=dt.date(2027, 12, 1))
@@ -293,7 +293,7 @@ def test_racy_file_is_compared_by_content(
     assert codes(registry, cache) == []  # every file is recent: all racy
     calls: list[int] = []
     real = checks.run
-    monkeypatch.setattr(checks, "run", lambda loaded: calls.append(1) or real(loaded))
+    monkeypatch.setattr(checks, "run", lambda loaded, *_: calls.append(1) or real(loaded))
     assert codes(registry, cache) == []
     assert calls == []  # same contents: the kept findings answer
     path = registry / "hospitals" / "chu-lille.yaml"

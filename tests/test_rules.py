@@ -303,3 +303,21 @@ def test_ecma_anchors(pattern: str, python: str) -> None:
     from rarereg.schemas import ecma_pattern
 
     assert ecma_pattern(pattern) == python
+
+
+def test_stages_come_from_the_declarations() -> None:
+    """Loading reports only what stops a file being checked; checkers run by declared stage."""
+    from rarereg.rules import Stage
+    from rarereg.rules.engine import checkers
+
+    assert checkers(Stage.FILE) == ("rarereg.schemas:check", "rarereg.filechecks:run")
+    assert checkers(Stage.REGISTRY) == ("rarereg.checks:run", "rarereg.label_checks:check")
+    loading = {r.checker for r in rules.catalog() if r.stage is Stage.LOAD}
+    assert loading == {
+        "rarereg.yamlstrict:parse_bytes",
+        "rarereg.loader:read_entry",
+        "rarereg.loader:list_files",
+    }
+    for rule in rules.catalog():
+        if rule.stage is Stage.LOAD:
+            assert not rule.inputs & (Input.REGISTRY | Input.DATE | Input.SOURCES_DIR)

@@ -14,8 +14,8 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DATE_KEYS = frozenset({"start", "end", "retrieved", "as_of"})
 
 
-def run(doc: YamlDoc, path: str) -> list[Finding]:
-    """Every single-file finding beyond the schema."""
+def run(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
+    """Every single-file finding beyond the schema (the same for every kind)."""
     return list(check_dates(doc, path))
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rarereg import filechecks, gcpause, schemas
+from rarereg import gcpause, schemas
 from rarereg.document import MAX_BYTES, YamlDoc
 from rarereg.findings import Finding, Severity, error, warning
 from rarereg.resources import data_dir
@@ -276,13 +276,17 @@ def read_entry(kind: str, path: Path | str, shown: str) -> Entry:
 
 
 def entry_from_bytes(kind: str, stem: str, shown: str, raw: bytes) -> Entry:
-    """Parse and schema-check one file's content, wherever it was read from (disk, git)."""
+    """Parse one file's content, wherever it was read from (disk, git), and check it.
+
+    The checks are the rules declared for each parsed file (stage FILE): their findings are
+    cached with the file.
+    """
+    from rarereg.rules.engine import check_file
     from rarereg.yamlstrict import parse_bytes
 
     doc, findings = parse_bytes(raw, shown)
     if doc is not None:
-        findings.extend(schemas.check(kind, doc, shown))
-        findings.extend(filechecks.run(doc, shown))
+        findings.extend(check_file(kind, doc, shown))
     return Entry(kind, stem, shown, doc, findings)
 
 

@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarereg import cache, checks, config, label_checks, loader
+from rarereg import cache, config, label_checks, loader
 from rarereg.findings import Finding, Severity
 from rarereg.rules import Input, by_code
+from rarereg.rules.engine import check_registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +62,7 @@ def all_findings(loaded: loader.Loaded, today: dt.date, warn_until: dt.date) -> 
     findings = list(loaded.findings)
     for entry in loaded.entries:
         findings.extend(entry.findings)
-    findings.extend(checks.run(loaded))
-    findings.extend(label_checks.check(loaded, today, warn_until))
+    findings.extend(check_registry(loaded, today, warn_until))
     return sorted(findings, key=Finding.sort_key)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from rarereg.findings import Severity
 
-__all__ = ["Input", "Rule", "Scope", "by_code", "catalog", "declared_inputs"]
+__all__ = ["Input", "Rule", "Scope", "Stage", "by_code", "catalog", "declared_inputs"]
 
 
 class Input(enum.Flag):
@@ -51,6 +51,17 @@ class Scope(enum.StrEnum):
     REGISTRY = "registry"
 
 
+class Stage(enum.StrEnum):
+    """When a rule's checker runs: while loading, on each parsed file, or on the registry."""
+
+    LOAD = "load"
+    """Discovery, reading and parsing report it (the file cannot be checked further)."""
+    FILE = "file"
+    """Run on each parsed file alone; the findings are cached with the file."""
+    REGISTRY = "registry"
+    """Run once over the loaded registry, every run (cross-file, calendar)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One finding code and everything known about it."""
@@ -67,6 +78,7 @@ class Rule:
     """``module:function`` that reports this rule (several rules may share one function)."""
     readable: bool = True
     """False for rules meaning the file could not be read at all: they stay errors."""
+    stage: Stage = Stage.REGISTRY
 
     def check(self) -> Callable[..., Any]:
         """The function that reports this rule."""

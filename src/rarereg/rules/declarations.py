@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rarereg.findings import Severity
-from rarereg.rules import Input, Rule, Scope
+from rarereg.rules import Input, Rule, Scope, Stage
 
 E, W = Severity.ERROR, Severity.WARNING
 _PARSE = "rarereg.yamlstrict:parse_bytes"
@@ -18,7 +18,9 @@ _REG = Input.PARSED_FILE | Input.REGISTRY
 def _text(code: str, severity: Severity, summary: str, description: str, **kw: object) -> Rule:
     readable = bool(kw.get("readable", True))
     checker = str(kw.get("checker", _PARSE))
-    return Rule(code, severity, summary, description, Scope.FILE_TEXT, _TEXT, checker, readable)
+    return Rule(
+        code, severity, summary, description, Scope.FILE_TEXT, _TEXT, checker, readable, Stage.LOAD
+    )
 
 
 RULES: tuple[Rule, ...] = (
@@ -190,6 +192,7 @@ RULES: tuple[Rule, ...] = (
         Scope.FILE,
         _FILE | Input.SCHEMAS,
         "rarereg.schemas:check",
+        stage=Stage.FILE,
     ),
     Rule(
         "id-mismatch",
@@ -267,6 +270,7 @@ RULES: tuple[Rule, ...] = (
         Scope.FILE,
         _FILE,
         "rarereg.filechecks:run",
+        stage=Stage.FILE,
     ),
     Rule(
         "label-dates",
@@ -339,6 +343,7 @@ RULES: tuple[Rule, ...] = (
         _PATH,
         _LIST,
         readable=False,
+        stage=Stage.LOAD,
     ),
     Rule(
         "symlink",
@@ -350,6 +355,7 @@ RULES: tuple[Rule, ...] = (
         _PATH,
         _LIST,
         readable=False,
+        stage=Stage.LOAD,
     ),
     Rule(
         "special-file",
@@ -361,6 +367,7 @@ RULES: tuple[Rule, ...] = (
         _PATH,
         _LIST,
         readable=False,
+        stage=Stage.LOAD,
     ),
     Rule(
         "unknown-file",
@@ -371,5 +378,6 @@ RULES: tuple[Rule, ...] = (
         Scope.FILE,
         _PATH,
         _LIST,
+        stage=Stage.LOAD,
     ),
 )

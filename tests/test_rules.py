@@ -227,14 +227,24 @@ def test_cache_record_of_the_wrong_shape_is_a_miss(
     assert not validate(registry, registry.parent, cache_dir=cache).findings
 
 
-def test_pre_commit_hook_catches_a_deleted_file_others_point_to(registry: Path) -> None:
-    """What pre-commit runs for a commit that deletes a hospital: the broken references fail."""
+@pytest.mark.parametrize("change", ["rm", "mv"])
+def test_pre_commit_hook_catches_a_deleted_file_others_point_to(
+    registry: Path, change: str
+) -> None:
+    """What pre-commit runs for a commit deleting or renaming a hospital: the references fail."""
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     # pre-commit passes no file names with pass_filenames: false, and runs even when the
     # commit holds only a deletion with always_run: true.
     assert hook["pass_filenames"] is False and hook["always_run"] is True
     top = committed(registry)
-    git(top, "rm", "-q", "registry/hospitals/chu-reims.yaml")
+    old = "registry/hospitals/chu-reims.yaml"
+    if change == "rm":
+        git(top, "rm", "-q", old)
+    else:  # a rename done right in the file itself (id and name agree), wrong for others
+        new = top / "registry/hospitals/chu-de-reims.yaml"
+        git(top, "mv", old, str(new))
+        new.write_text(new.read_text().replace("id: chu-reims", "id: chu-de-reims"))
+        git(top, "add", str(new))
     entry = hook["entry"].split()
     assert entry[0] == "rarereg"
     done = subprocess.run(

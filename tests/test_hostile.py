@@ -360,6 +360,7 @@ def test_huge_spans_and_the_end_of_the_calendar(reg: Path) -> None:
     (reg.parent / "rarereg.toml").write_text('expiry-window = "eight"\n')
     bad = rarereg("list", "-r", reg)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "rarereg.toml" in bad.stderr
+    assert bad.stderr.startswith("rarereg: error: ")  # a usage error, not an internal one
 
 
 def test_against_csv_that_is_hostile(reg: Path, tmp_path: Path) -> None:

@@ -217,9 +217,14 @@ def _resolve(reg: Registry, filters: Filters) -> Resolved:
 
 
 def _load(explicit: Path | None) -> Registry:
+    from rarereg.config import ConfigError
     from rarereg.model import load_registry
 
-    reg = load_registry(_registry_path(explicit), Path.cwd(), _CACHE["dir"])
+    try:
+        # Queries leave out what validation fails, with the registry's settings.
+        reg = load_registry(_registry_path(explicit), Path.cwd(), _CACHE["dir"])
+    except ConfigError as exc:
+        fail(str(exc))
     if reg.skipped:
         n = len(reg.skipped)
         typer.echo(
@@ -800,9 +805,13 @@ def _compare_csv(
 ) -> None:
     from rarereg import against as csvcmp
     from rarereg import formats
+    from rarereg.config import ConfigError
     from rarereg.model import load_registry
 
-    reg = load_registry(root, cwd, _CACHE["dir"])
+    try:
+        reg = load_registry(root, cwd, _CACHE["dir"])
+    except ConfigError as exc:
+        fail(str(exc))
     try:
         rows = csvcmp.read_rows(path)
     except csvcmp.CsvError as exc:

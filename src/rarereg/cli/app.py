@@ -1,0 +1,109 @@
+"""The Typer application, its root options and the entry point."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rarereg import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="rarereg",
+    help="Check and query the registry of France's rare-disease care network.\n\n"
+    "Exit codes: 0 fine, 1 findings (validate), 2 usage or input error.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What the root options decided for this run; commands find it in ``ctx.obj``."""
+
+    cache_dir: Path | None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rarereg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Read every file afresh; neither use nor update the cache."
+        ),
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="PATH",
+            show_default=False,
+            file_okay=False,
+            help="Cache folder. Default: $RAREREG_CACHE_DIR, else the user cache folder.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Check and query the registry of France's rare-disease care network."""
+    if no_cache or os.environ.get("RAREREG_NO_CACHE"):
+        ctx.obj = Run(cache_dir=None)
+    else:
+        from rarereg.cache import default_dir
+
+        ctx.obj = Run(cache_dir=cache_dir or default_dir())
+
+
+def main() -> None:
+    """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
+    # A run is short and builds many objects but no cycles worth collecting (see gcpause).
+    gc.disable()
+    from rarereg.interrupt import Interrupted, on_ctrl_c
+
+    on_ctrl_c()
+    if sys.argv[1:] == ["--version"]:
+        # The most common probe answers before Typer builds the command tree.
+        print(f"rarereg {__version__}")
+        return
+    from rarereg.cli import app as full_app  # the package registers every command
+
+    try:
+        full_app()
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away; silence the flush at exit too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except (KeyboardInterrupt, Interrupted):
+        typer.echo("rarereg: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug in rarereg: one line, and the details on request
+        if os.environ.get("RAREREG_DEBUG"):
+            raise
+        typer.echo(
+            f"rarereg: internal error: {type(exc).__name__}: {exc} (this is a bug; "
+            f"rerun with RAREREG_DEBUG=1 for details and report it)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)

@@ -69,7 +69,10 @@ def test_year_lists_labels_ending_that_year_soonest_first(
         ("ccmr-lupus-lille", "2027-12-31", 364),
         ("lupus", "2027-12-31", 364),
     ]
-    assert rows[0]["hospitals"] == "Hôpital Jeanne de Flandre"
+    assert rows[0]["hospitals"] == ["hopital-jeanne-de-flandre"]
+    assert rows[0]["hospital_names"] == ["Hôpital Jeanne de Flandre"]
+    assert rows[1]["hospitals"] == ["hopital-pitie-salpetriere", "chu-reims"]
+    assert (rows[1]["network_id"], rows[1]["network"]) == ("fai2r", "FAI2R")
 
 
 def test_own_end_overrides_campaign_and_leap_day(runner: CliRunner, timeline: Path) -> None:
@@ -137,7 +140,7 @@ def test_ics_parses_with_a_real_library(runner: CliRunner, timeline: Path) -> No
     assert len(events) == 3
     first = events[0]
     assert first.decoded("DTSTART") == dt.date(2027, 12, 31)
-    assert first.decoded("DTEND") == dt.date(2028, 1, 1)
+    assert first.decoded("DURATION") == dt.timedelta(days=1)
     assert str(first["SUMMARY"]).startswith("Label ends: ")
     assert len({str(e["UID"]) for e in events}) == 3
 
@@ -169,7 +172,18 @@ def test_csv_columns(runner: CliRunner, timeline: Path) -> None:
     """CSV has the documented columns."""
     result = run(runner, "expiring", "-r", timeline, "-f", "csv")
     header = next(csv.reader(io.StringIO(result.stdout)))
-    assert header == ["id", "name", "kind", "network", "hospitals", "campaign", "end", "days_left"]
+    assert header == [
+        "id",
+        "name",
+        "kind",
+        "network_id",
+        "network",
+        "hospitals",
+        "hospital_names",
+        "campaign",
+        "end",
+        "days_left",
+    ]
 
 
 def test_list_as_of_keeps_centres_labelled_that_day(runner: CliRunner, timeline: Path) -> None:

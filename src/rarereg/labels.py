@@ -52,6 +52,19 @@ def add_span(start: dt.date, text: str) -> dt.date:
     return _clamped(start.year + year, month + 1, start.day)
 
 
+def subtract_span(end: dt.date, text: str) -> dt.date:
+    """``end`` minus a span like 180d, 6w, 6m or 1y (the day pulled back in short months)."""
+    match = _SPAN.match(text.lower())
+    if match is None:
+        raise DateError(f"span '{text}' is not understood; write e.g. 180d, 26w, 6m or 1y")
+    count, unit = int(match.group(1)), match.group(2)
+    if unit in ("d", "w"):
+        return end - dt.timedelta(days=count * (7 if unit == "w" else 1))
+    months = count * (12 if unit == "y" else 1)
+    year, month = divmod(end.month - 1 - months, 12)
+    return _clamped(end.year + year, month + 1, end.day)
+
+
 def _clamped(year: int, month: int, day: int) -> dt.date:
     """A date, with the day pulled back into short months (31 Jan + 1 month → 28/29 Feb)."""
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
@@ -129,3 +142,22 @@ def expiring(
             continue
         found.append(Expiry(centre, end, (end - today).days))
     return sorted(found, key=lambda e: (e.end, e.centre.name.casefold(), e.centre.id))
+
+
+def expiry_row(reg: Registry, e: Expiry) -> dict[str, object]:
+    """One label end as a row: ids beside display names, hospitals as lists."""
+    c = e.centre
+    network = reg.networks.get(c.network) if c.network else None
+    hospitals = list(dict.fromkeys(s.hospital for s in c.sites))
+    return {
+        "id": c.id,
+        "name": c.name,
+        "kind": c.kind,
+        "network_id": c.network,
+        "network": network.acronym if network else c.network,
+        "hospitals": hospitals,
+        "hospital_names": [reg.hospitals[h].name if h in reg.hospitals else h for h in hospitals],
+        "campaign": c.label.campaign if c.label else None,
+        "end": e.end.isoformat(),
+        "days_left": e.days_left,
+    }

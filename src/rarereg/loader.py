@@ -294,20 +294,30 @@ PARALLEL_MIN = 500
 """Below this many files to parse, starting worker processes costs more than it saves."""
 
 
+Progress = Callable[[int, int], None]
+"""Told (files done, files in all) as files are read: the CLI shows it on a terminal."""
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    return None
+
+
 def load(
     root: Path,
     cwd: Path | None = None,
     cache_dir: Path | None = None,
     listing: Listing | None = None,
     stats: list[tuple[int, int]] | None = None,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Read every file of the registry at ``root``; with ``cache_dir``, reuse unchanged files.
 
     ``listing`` is the result of :func:`list_files` when the caller already has it, and
-    ``stats`` each of its files' size and time (from a :class:`Stamp`).
+    ``stats`` each of its files' size and time (from a :class:`Stamp`); ``progress`` is called
+    as files are done.
     """
     with gcpause.paused():
-        return _load(root, cwd, cache_dir, listing, stats)
+        return _load(root, cwd, cache_dir, listing, stats, progress or _no_progress)
 
 
 def _load(
@@ -316,6 +326,7 @@ def _load(
     cache_dir: Path | None,
     listing: Listing | None,
     stats: list[tuple[int, int]] | None,
+    progress: Progress,
 ) -> Loaded:
     from rarereg.cache import FileCache, digest
 
@@ -349,7 +360,10 @@ def _load(
             hits.append((i, kind, path, shown, record))
         else:
             todo.append((i, kind, raw, size, mtime_ns, content_hash))
-    _parse_all(files, todo, entries, store, cwd)
+        if i % 256 == 0:
+            progress(len(hits), len(files))
+    _parse_all(files, todo, entries, store, cwd, lambda n: progress(len(hits) + n, len(files)))
+    progress(len(files), len(files))
     store.save()
 
     def build() -> list[Entry]:
@@ -423,6 +437,7 @@ def _parse_all(
     entries: list[Entry | None],
     store: Any,
     cwd: Path,
+    parsed: Callable[[int], None],
 ) -> None:
     """Parse the files not in the cache: in worker processes when there are many."""
     from rarereg.cache import Record, findings_to_json
@@ -431,8 +446,10 @@ def _parse_all(
         (kind, _stem(files[i][1]), display_path(files[i][1], cwd), raw)
         for i, kind, raw, _, _, _ in todo
     ]
-    results = _parallel(jobs) if len(jobs) >= PARALLEL_MIN else None
+    results = _parallel(jobs, parsed) if len(jobs) >= PARALLEL_MIN else None
     for n, (i, kind, _raw, size, mtime_ns, content_hash) in enumerate(todo):
+        if results is None and n % 64 == 0:
+            parsed(n)
         path = files[i][1]
         if results is not None:
             data, found = results[n]
@@ -491,6 +508,7 @@ def _job(job: tuple[str, str, str, bytes]) -> tuple[dict[str, Any] | None, list[
 
 def _parallel(
     jobs: list[tuple[str, str, str, bytes]],
+    parsed: Callable[[int], None] | None = None,
 ) -> list[tuple[dict[str, Any] | None, list[Finding]]] | None:
     """Parse on every core; None when processes cannot be started (then parse in-process)."""
     import multiprocessing
@@ -506,7 +524,14 @@ def _parallel(
         with held_ctrl_c():
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=ignore_ctrl_c)
         with pool:
-            return pool.map(_job, jobs, chunksize=max(len(jobs) // (workers * 4), 1))
+            # Smaller chunks than one per worker, so progress can be told as they come back.
+            chunk = max(len(jobs) // (workers * 16), 1)
+            results = []
+            for result in pool.imap(_job, jobs, chunksize=chunk):
+                results.append(result)
+                if parsed is not None and len(results) % 64 == 0:
+                    parsed(len(results))
+            return results
     except OSError:
         return None
 

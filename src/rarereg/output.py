@@ -1,23 +1,50 @@
-"""Writing files so that a reader never sees half of one: a temporary file, then a rename."""
+"""Writing output files: whole or not at all, with the user's permissions, never over a device.
+
+A regular file (or a new one) is written to a temporary file in the same folder and renamed
+over it, so a reader never sees half of it; the temporary file is removed if anything fails.
+A new file gets the permissions the user's umask gives (0644 usually), an existing one keeps
+its own. A symbolic link is followed: the file it points to is replaced, the link stays.
+Anything else (``/dev/null``, ``/dev/stdout``, a FIFO) is written to in place, never replaced.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    # The only portable way to read the umask is to set it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and an atomic rename."""
-    folder = path.parent if str(path.parent) else Path()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    """Write ``text`` (UTF-8, newlines as given) to ``path``; see the module docstring."""
+    target = Path(os.path.realpath(path))
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "is a folder", str(path))
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
-        Path(tmp).replace(path)
+        Path(tmp).replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()

@@ -191,7 +191,9 @@ CENTRE_COLUMNS = (
     "name",
     "acronym",
     "kind",
+    "network_id",
     "network",
+    "erns",
     "hospital",
     "hospital_name",
     "legal_entity",
@@ -224,7 +226,9 @@ def centre_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
                     "name": centre.name,
                     "acronym": centre.acronym,
                     "kind": centre.kind,
+                    "network_id": centre.network,
                     "network": network.acronym if network else centre.network,
+                    "erns": list(centre.erns),
                     "hospital": site.hospital,
                     "hospital_name": hospital.name if hospital else None,
                     "legal_entity": reg.legal_entity(site.hospital),
@@ -285,7 +289,7 @@ def network_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
                 "acronym": n.acronym,
                 "name": n.name,
                 "host": n.host,
-                "erns": " ".join(n.erns) or None,
+                "erns": list(n.erns),
             }
         )
     return rows

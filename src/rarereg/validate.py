@@ -76,6 +76,7 @@ def validate(
     changed: Changes | None = None,
     cache_dir: Path | None = None,
     settings: config.Config | None = None,
+    progress: loader.Progress | None = None,
 ) -> Report:
     """Check the registry at ``root``; with ``only``, report just those files' findings.
 
@@ -84,7 +85,8 @@ def validate(
 
     ``today`` (default: the real date) decides which labels have ended; labels ending
     on or before ``warn_until`` (default: the settings' window, else six months on) are warned
-    about. ``settings`` are read from the registry when not given.
+    about. ``settings`` are read from the registry when not given. ``progress`` is told how
+    many files are done as they are read.
     """
     report, _ = run(
         root,
@@ -93,6 +95,7 @@ def validate(
         warn_until=warn_until,
         cache_dir=cache_dir,
         settings=settings,
+        progress=progress,
     )
     findings: Iterable[Finding] = report.findings
     if only is not None:
@@ -135,6 +138,7 @@ def run(
     cache_dir: Path | None = None,
     settings: config.Config | None = None,
     need_entries: bool = False,
+    progress: loader.Progress | None = None,
 ) -> tuple[Report, loader.Loaded | None]:
     """Every finding of the registry, and the loaded files when asked for (or read anyway)."""
     from rarereg import labels
@@ -160,6 +164,7 @@ def run(
             cache_dir,
             before.listing if before else None,
             before.stats if before else None,
+            progress,
         )
         count = loaded.count
         findings = settings.apply(all_findings(loaded, today, warn_until))

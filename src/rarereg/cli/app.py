@@ -19,7 +19,8 @@ app = typer.Typer(
     name="rarereg",
     help="Check and query the registry of France's rare-disease care network.\n\n"
     "Exit codes: 0 fine, 1 findings (validate), 2 usage or input error.",
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -32,6 +33,7 @@ class Run:
     """What the root options decided for this run; commands find it in ``ctx.obj``."""
 
     cache_dir: Path | None
+    no_pager: bool = False
 
 
 def _version(value: bool) -> None:
@@ -59,6 +61,10 @@ def _root(
             help="Cache folder. Default: $RAREREG_CACHE_DIR, else the user cache folder.",
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Never page the output (default: page on a terminal)."),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -68,11 +74,15 @@ def _root(
 ) -> None:
     """Check and query the registry of France's rare-disease care network."""
     if no_cache or os.environ.get("RAREREG_NO_CACHE"):
-        ctx.obj = Run(cache_dir=None)
+        ctx.obj = Run(cache_dir=None, no_pager=no_pager)
     else:
         from rarereg.cache import default_dir
 
-        ctx.obj = Run(cache_dir=cache_dir or default_dir())
+        ctx.obj = Run(cache_dir=cache_dir or default_dir(), no_pager=no_pager)
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        from rarereg.cli.orientation import orientation
+
+        typer.echo(orientation(ctx.obj.cache_dir), nl=False)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""What every command needs at the edge: the registry, dates, usage errors, delivery."""
+"""What every command needs at the edge: the registry, dates, messages, rendered output."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -17,15 +17,27 @@ if TYPE_CHECKING:
     from rarereg.query import Filters, Resolved
 
 
+def run_settings(ctx: typer.Context) -> Run:
+    """What the root options decided."""
+    run = ctx.find_root().obj
+    return run if isinstance(run, Run) else Run(cache_dir=None)
+
+
 def cache_dir(ctx: typer.Context) -> Path | None:
     """The cache folder the root options chose (None: no cache)."""
-    run = ctx.find_root().obj
-    return run.cache_dir if isinstance(run, Run) else None
+    return run_settings(ctx).cache_dir
+
+
+def say(message: str) -> None:
+    """A message on stderr; any data in it (a name, a file name) is shown inert."""
+    from rarereg.render.safe import terminal
+
+    typer.echo(terminal(message), err=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """One line on stderr, then exit: for usage and input errors, never a traceback."""
-    typer.echo(f"rarereg: error: {message}", err=True)
+    say(f"rarereg: error: {message}")
     raise typer.Exit(code)
 
 
@@ -83,49 +95,63 @@ def load(ctx: typer.Context, explicit: Path | None) -> Registry:
         fail(str(exc))
     if reg.skipped:
         n = len(reg.skipped)
-        typer.echo(
+        say(
             f"rarereg: warning: {n} file{'s' if n > 1 else ''} with errors left out "
-            f"(first: {reg.skipped[0]}); run 'rarereg validate'",
-            err=True,
+            f"(first: {reg.skipped[0]}); run 'rarereg validate'"
         )
     return reg
 
 
-def deliver(text: str, output: Path | None) -> None:
-    """Text to stdout, or atomically to a file."""
-    if output is None:
-        sys.stdout.write(text)
-        return
+def write_file(text: str, output: Path) -> None:
+    """Text to a file, whole or not at all; a failure is a one-line error."""
     from rarereg.output import write_atomic
 
     try:
         write_atomic(output, text)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    typer.echo(f"wrote {output}", err=True)
+    say(f"wrote {output}")
 
 
-def emit(
-    rows: list[dict[str, object]],
-    columns: tuple[str, ...],
+def present(
+    ctx: typer.Context,
+    document: Any,
     fmt: str,
-    output: Path | None,
-    headings: list[tuple[str, str]],
-    empty: str,
+    output: Path | None = None,
+    *,
+    excel: bool = False,
+    no_pager: bool = False,
 ) -> None:
-    """Rows as json, csv or a table (a table cannot go to a file: use json or csv)."""
-    from rarereg import formats
+    """Render a document in a format and deliver it: to a file, the pager or stdout."""
+    from rarereg.cli import terminal
+    from rarereg.render import Options, OutputError, render
+    from rarereg.render.document import Tables
 
-    if fmt == "json":
-        deliver(formats.to_json(rows), output)
-    elif fmt == "csv":
-        deliver(formats.to_csv(rows, columns), output)
-    elif output is not None:
-        fail("--output needs --format json or csv (or ics, markdown where offered)")
-    elif not rows:
-        typer.echo(empty, err=True)
-    else:
-        from rarereg import console
+    if excel and fmt != "csv":
+        fail("--excel applies to --format csv")
+    on_screen = output is None
+    options = Options(
+        width=terminal.width() if on_screen and fmt == "table" else None,
+        color=on_screen and fmt == "table" and terminal.colour(),
+        excel=excel,
+    )
+    try:
+        text = render(fmt, document, options)
+    except OutputError as exc:
+        fail(str(exc))
+    if output is not None:
+        write_file(text, output)
+        return
+    tables = document if isinstance(document, Tables) and fmt == "table" else None
+    if tables is not None and tables.empty and not any(t.rows for t in tables.tables):
+        say(tables.empty)
+        return
+    terminal.write(text, page=not (no_pager or run_settings(ctx).no_pager))
+    if tables is not None and tables.count_rows:
+        n = sum(len(t.rows) for t in tables.tables)
+        say(f"{n} row{'s' if n != 1 else ''}")
 
-        console.stdout().print(console.table(rows, headings))
-        typer.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
+
+def stdout_is_terminal() -> bool:
+    """Whether a person is probably reading stdout."""
+    return sys.stdout.isatty()

@@ -11,15 +11,19 @@ from rarereg.cli import common
 from rarereg.cli.app import EXIT_FINDINGS, EXIT_OK
 from rarereg.cli.options import (
     CompareFormat,
+    ExcelOpt,
     HospitalOpt,
     KindOpt,
     NetworkOpt,
+    NoPagerOpt,
     OutputOpt,
     RegistryOpt,
+    format_option,
 )
 
 if TYPE_CHECKING:
     from rarereg.compare import Diff
+    from rarereg.render.document import Tables
 
 
 def command(
@@ -60,10 +64,10 @@ def command(
             "--exit-code", help="Exit 1 when there are differences, like git diff --exit-code."
         ),
     ] = False,
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        CompareFormat.table
-    ),
+    fmt: Annotated[CompareFormat, format_option()] = CompareFormat.table,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
+    no_pager: NoPagerOpt = False,
     registry: RegistryOpt = None,
 ) -> None:
     """What changed between two states of the registry, read straight from git or folders.
@@ -84,7 +88,7 @@ def command(
                 "--against compares the registry (the working tree or --registry) with a CSV; "
                 "give no revision"
             )
-        _compare_csv(ctx, against, root, cwd, fmt, output, exit_code)
+        _compare_csv(ctx, against, root, fmt, output, exit_code, excel, no_pager)
         return
     if old is None:
         common.fail("give a revision or folder to compare with, e.g. 'rarereg compare HEAD~1'")
@@ -96,40 +100,17 @@ def command(
     filters = query.Filters(hospital or [], network or [], kind or [])
     resolved = common.resolve(after.registry, filters) if (hospital or network or kind) else None
     diff = cmp.compare(before, after, resolved)
-    _deliver_compare(diff, fmt, output)
+    common.present(ctx, _diff_document(diff), fmt.value, output, excel=excel, no_pager=no_pager)
     raise typer.Exit(EXIT_FINDINGS if exit_code and not diff.empty else EXIT_OK)
 
 
-def _deliver_compare(diff: Diff, fmt: CompareFormat, output: Path | None) -> None:
+def _diff_document(diff: Diff) -> Tables:
     from rarereg import compare as cmp
-    from rarereg import formats
+    from rarereg.render import columns
+    from rarereg.render.document import Table, Tables
 
     data = cmp.as_data(diff)
-    sections = _compare_sections(data)
-    if fmt is CompareFormat.json:
-        common.deliver(formats.to_json(data), output)
-    elif fmt is CompareFormat.markdown:
-        summary_line = formats.md_escape(data["summary"])
-        common.deliver(f"**{summary_line}**\n\n" + formats.to_markdown(sections), output)
-    else:
-        if output is not None:
-            common.fail("--output needs --format json or markdown")
-        from rarereg import console
-
-        out = console.stdout()
-        out.print(console.cell(data["summary"]))
-        for title, rows, cols in sections:
-            if rows:
-                out.print(console.table(rows, [(c, c) for c in cols], title=title))
-
-
-def _compare_sections(
-    data: dict[str, object],
-) -> list[tuple[str, list[dict[str, object]], tuple[str, ...]]]:
-    events = data["events"]
-    added = data["added"]
-    removed = data["removed"]
-    changed = data["changed"]
+    events, added, removed, changed = (data[k] for k in ("events", "added", "removed", "changed"))
     assert isinstance(events, list) and isinstance(added, dict)
     assert isinstance(removed, dict) and isinstance(changed, dict)
     entity_rows = [{"change": "added", "kind": k, "id": i} for k, ids in added.items() for i in ids]
@@ -142,11 +123,12 @@ def _compare_sections(
         for i, cs in per.items()
         for c in cs
     ]
-    return [
-        ("Label events", events, ("event", "id", "detail")),
-        ("Added and removed", entity_rows, ("change", "kind", "id")),
-        ("Changed fields", field_rows, ("kind", "id", "field", "old", "new")),
+    tables = [
+        Table(columns.COMPARE_EVENTS, events, title="Label events", name="events"),
+        Table(columns.COMPARE_ENTITIES, entity_rows, title="Added and removed", name="entities"),
+        Table(columns.COMPARE_FIELDS, field_rows, title="Changed fields", name="fields"),
     ]
+    return Tables(tables, data=data, summary=str(data["summary"]), drop_empty=True)
 
 
 def _short(value: object) -> str:
@@ -164,18 +146,20 @@ def _compare_csv(
     ctx: typer.Context,
     path: Path,
     root: Path,
-    cwd: Path,
     fmt: CompareFormat,
     output: Path | None,
     exit_code: bool,
+    excel: bool,
+    no_pager: bool,
 ) -> None:
     from rarereg import against as csvcmp
-    from rarereg import formats
     from rarereg.config import ConfigError
     from rarereg.model import load_registry
+    from rarereg.render import columns
+    from rarereg.render.document import Table, Tables
 
     try:
-        reg = load_registry(root, cwd, common.cache_dir(ctx))
+        reg = load_registry(root, Path.cwd(), common.cache_dir(ctx))
     except ConfigError as exc:
         common.fail(str(exc))
     try:
@@ -188,30 +172,23 @@ def _compare_csv(
         f"{len(result.mismatched)} disagree, {len(result.only_in_csv)} only in the CSV, "
         f"{len(result.only_in_registry)} only in the registry"
     )
-    sections = [
-        ("Only in the CSV", result.only_in_csv, ("line", "kind", "name", "hospital", "network")),
-        ("Only in the registry", result.only_in_registry, ("id", "kind", "name", "hospital")),
-        ("Disagree", result.mismatched, ("line", "id", "name", "differences")),
+    tables = [
+        Table(columns.AGAINST_ONLY_CSV, result.only_in_csv, "Only in the CSV", name="only_in_csv"),
+        Table(
+            columns.AGAINST_ONLY_REGISTRY,
+            result.only_in_registry,
+            "Only in the registry",
+            name="only_in_registry",
+        ),
+        Table(columns.AGAINST_DISAGREE, result.mismatched, "Disagree", name="mismatched"),
     ]
-    if fmt is CompareFormat.json:
-        payload = {
-            "summary": summary,
-            "matched": result.matched,
-            "mismatched": result.mismatched,
-            "only_in_csv": result.only_in_csv,
-            "only_in_registry": result.only_in_registry,
-        }
-        common.deliver(formats.to_json(payload), output)
-    elif fmt is CompareFormat.markdown:
-        common.deliver(
-            f"**{formats.md_escape(summary)}**\n\n" + formats.to_markdown(sections), output
-        )
-    else:
-        from rarereg import console
-
-        out = console.stdout()
-        out.print(console.cell(summary))
-        for title, section_rows, cols in sections:
-            if section_rows:
-                out.print(console.table(section_rows, [(c, c) for c in cols], title=title))
+    payload = {
+        "summary": summary,
+        "matched": result.matched,
+        "mismatched": result.mismatched,
+        "only_in_csv": result.only_in_csv,
+        "only_in_registry": result.only_in_registry,
+    }
+    doc = Tables(tables, data=payload, summary=summary, drop_empty=True)
+    common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)
     raise typer.Exit(EXIT_FINDINGS if exit_code and result.differs else EXIT_OK)

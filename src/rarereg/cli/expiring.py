@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,18 +12,22 @@ from rarereg.cli import common
 from rarereg.cli.app import EXIT_FINDINGS, EXIT_OK
 from rarereg.cli.options import (
     AsOfOpt,
+    ExcelOpt,
     ExpiringFormat,
     HospitalOpt,
     KindOpt,
     NetworkOpt,
+    NoPagerOpt,
     OutputOpt,
     RegionOpt,
     RegistryOpt,
+    format_option,
 )
 
 if TYPE_CHECKING:
     from rarereg.labels import Expiry
     from rarereg.model import Registry
+    from rarereg.render.document import Calendar
 
 
 def command(
@@ -53,27 +59,40 @@ def command(
     fail_if_any: Annotated[
         bool, typer.Option("--fail-if-any", help="Exit 1 when any label is listed (for CI).")
     ] = False,
+    remind: Annotated[
+        str | None,
+        typer.Option(
+            "--remind",
+            metavar="SPAN",
+            show_default=False,
+            help="With --format ics: a reminder this long before each label end (e.g. 6m).",
+        ),
+    ] = None,
     hospital: HospitalOpt = None,
     network: NetworkOpt = None,
     kind: KindOpt = None,
     region: RegionOpt = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[ExpiringFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ExpiringFormat.table
-    ),
+    fmt: Annotated[ExpiringFormat, format_option()] = ExpiringFormat.table,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
+    no_pager: NoPagerOpt = False,
     registry: RegistryOpt = None,
 ) -> None:
     """Labels that end soon, soonest first, with days left.
 
     A label ends on its own label.end, else on its campaign's end. Without --year, --before or
     --within, every label still running is listed. --format ics gives a calendar file with one
-    event per label end.
+    event per label end (--remind 6m adds a reminder six months before).
 
     Example: rarereg expiring --within 6m --hospital "CHU Lille" --format ics -o renewals.ics
     """
     from rarereg import labels, query
+    from rarereg.render import columns
+    from rarereg.render.document import Table, Tables
 
+    if remind is not None and fmt is not ExpiringFormat.ics:
+        common.fail("--remind applies to --format ics")
     reg = common.load(ctx, registry)
     today = common.as_of(as_of)
     try:
@@ -81,8 +100,9 @@ def command(
     except labels.DateError as exc:
         common.fail(str(exc))
     until = common.span(today, within, "--within") if within else None
-    filters = query.Filters(hospital or [], network or [], kind or [], region or [])
-    resolved = common.resolve(reg, filters)
+    resolved = common.resolve(
+        reg, query.Filters(hospital or [], network or [], kind or [], region or [])
+    )
     found = [
         e
         for e in labels.expiring(
@@ -90,48 +110,54 @@ def command(
         )
         if query.centre_matches(reg, e.centre, resolved)
     ]
-    rows = [_expiry_row(reg, e) for e in found]
     if fmt is ExpiringFormat.ics:
-        from rarereg import ics
-
-        common.deliver(ics.calendar(reg, found, today), output)
+        doc: Tables | Calendar = _calendar(reg, found, remind)
     else:
-        common.emit(
-            rows,
-            _EXPIRY_COLUMNS,
-            fmt.value,
-            output,
-            _EXPIRY_TABLE,
+        rows = [labels.expiry_row(reg, e) for e in found]
+        doc = Tables(
+            [Table(columns.EXPIRING, rows, fields=columns.EXPIRING_FIELDS)],
             empty=f"No label ends as asked (as of {today.isoformat()}).",
+            count_rows=True,
         )
-    raise typer.Exit(EXIT_FINDINGS if fail_if_any and rows else EXIT_OK)
+    common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)
+    raise typer.Exit(EXIT_FINDINGS if fail_if_any and found else EXIT_OK)
 
 
-_EXPIRY_COLUMNS = ("id", "name", "kind", "network", "hospitals", "campaign", "end", "days_left")
-_EXPIRY_TABLE = [
-    ("id", "id"),
-    ("kind", "kind"),
-    ("network", "network"),
-    ("hospitals", "hospitals"),
-    ("end", "ends"),
-    ("days_left", "days left"),
-]
+def _stamp() -> dt.datetime:
+    """When the file is made: now, or $SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            common.fail(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{epoch}'")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _expiry_row(reg: Registry, e: Expiry) -> dict[str, object]:
-    c = e.centre
-    network = reg.networks[c.network].acronym if c.network in reg.networks else c.network
-    names = [
-        reg.hospitals[s.hospital].name if s.hospital in reg.hospitals else s.hospital
-        for s in c.sites
-    ]
-    return {
-        "id": c.id,
-        "name": c.name,
-        "kind": c.kind,
-        "network": network,
-        "hospitals": "; ".join(dict.fromkeys(names)),
-        "campaign": c.label.campaign if c.label else None,
-        "end": e.end.isoformat(),
-        "days_left": e.days_left,
-    }
+def _calendar(reg: Registry, found: list[Expiry], remind: str | None) -> Calendar:
+    from rarereg import labels
+    from rarereg.render.document import Calendar, Event
+
+    events = []
+    alarms: dict[str, int] = {}
+    for e in found:
+        row = labels.expiry_row(reg, e)
+        uid = f"label-end-{e.centre.id}@rarereg"
+        names = row["hospital_names"]
+        assert isinstance(names, list)
+        details = "\n".join(
+            [
+                f"{e.centre.kind.upper()} {e.centre.id}",
+                f"Network: {row['network'] or '-'}",
+                f"Sites: {'; '.join(names)}",
+            ]
+        )
+        events.append(Event(uid, e.end, f"Label ends: {e.centre.name}", details))
+        if remind is not None:
+            try:
+                alarms[uid] = (e.end - labels.subtract_span(e.end, remind)).days
+            except labels.DateError as exc:
+                common.fail(f"--remind: {exc}")
+            except (OverflowError, ValueError):
+                alarms[uid] = 0
+    label = f"In {remind}: " if remind else ""
+    return Calendar(events, _stamp(), alarms, label)

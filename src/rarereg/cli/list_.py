@@ -11,15 +11,18 @@ from rarereg.cli.options import (
     AsOfOpt,
     CityOpt,
     ErnOpt,
+    ExcelOpt,
     HospitalOpt,
     KindOpt,
+    ListFormat,
     ListWhat,
     NetworkOpt,
+    NoPagerOpt,
     OutputOpt,
     RegionOpt,
     RegistryOpt,
     SearchOpt,
-    TableFormat,
+    format_option,
 )
 
 
@@ -34,10 +37,10 @@ def command(
     ern: ErnOpt = None,
     search: SearchOpt = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = TableFormat.table,
+    fmt: Annotated[ListFormat, format_option()] = ListFormat.table,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
+    no_pager: NoPagerOpt = False,
     registry: RegistryOpt = None,
 ) -> None:
     """List centres (one row per centre and site), hospitals, networks or campaigns.
@@ -47,6 +50,8 @@ def command(
     Example: rarereg list --hospital "CHU Lille" --kind crmr
     """
     from rarereg import labels, query
+    from rarereg.render import columns
+    from rarereg.render.document import Table, Tables
 
     reg = labels.labelled_on(common.load(ctx, registry), common.as_of(as_of))
     filters = query.Filters(
@@ -56,47 +61,6 @@ def command(
         rows = query.list_rows(reg, what.value, filters)
     except query.QueryError as exc:
         common.fail(str(exc))
-    common.emit(
-        rows,
-        query.COLUMNS[what.value],
-        fmt.value,
-        output,
-        _TABLE_COLUMNS[what.value],
-        empty=f"No {what.value} match.",
-    )
-
-
-_TABLE_COLUMNS = {
-    "centres": [
-        ("id", "id"),
-        ("kind", "kind"),
-        ("name", "name"),
-        ("network", "network"),
-        ("hospital_name", "hospital"),
-        ("role", "role"),
-        ("city", "city"),
-        ("label_end", "label ends"),
-    ],
-    "hospitals": [
-        ("id", "id"),
-        ("name", "name"),
-        ("parent", "parent"),
-        ("city", "city"),
-        ("region", "region"),
-        ("finess", "FINESS"),
-    ],
-    "networks": [
-        ("id", "id"),
-        ("kind", "kind"),
-        ("acronym", "acronym"),
-        ("name", "name"),
-        ("host", "host"),
-    ],
-    "campaigns": [
-        ("id", "id"),
-        ("name", "name"),
-        ("start", "start"),
-        ("end", "end"),
-        ("centres", "centres"),
-    ],
-}
+    table = Table(columns.LISTS[what.value], rows, fields=query.COLUMNS[what.value])
+    doc = Tables([table], empty=f"No {what.value} match.", count_rows=True)
+    common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)

@@ -1,20 +1,27 @@
-"""Options shared by the commands, declared once."""
+"""Options shared by the commands, declared once.
+
+A command takes the ones it needs as parameters, e.g. ``hospital: HospitalOpt = None``. Value
+completion (kinds, regions, hospital and network names, ids) comes from
+:mod:`rarereg.cli.complete`, which reads the registry only when the shell asks.
+"""
 
 from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-# Choices of the options, one enum each so --help lists them.
-ValidateFormat = enum.StrEnum("ValidateFormat", "text json github sarif")
-TableFormat = enum.StrEnum("TableFormat", "table json csv")
-ShowFormat = enum.StrEnum("ShowFormat", "table json")
-ExpiringFormat = enum.StrEnum("ExpiringFormat", "table json csv ics")
+from rarereg.cli import complete
+
+# Formats each command offers, one enum each so --help lists them and the shell completes them.
+ValidateFormat = enum.StrEnum("ValidateFormat", "text json csv github sarif")
+ListFormat = enum.StrEnum("ListFormat", "table json csv markdown")
+ShowFormat = enum.StrEnum("ShowFormat", "table json csv")
+ExpiringFormat = enum.StrEnum("ExpiringFormat", "table json csv markdown ics")
 ReportFormat = enum.StrEnum("ReportFormat", "table json csv markdown")
-CompareFormat = enum.StrEnum("CompareFormat", "table json markdown")
+CompareFormat = enum.StrEnum("CompareFormat", "table json csv markdown")
 ListWhat = enum.StrEnum("ListWhat", "centres hospitals networks campaigns")
 ReportBy = enum.StrEnum(
     "ReportBy",
@@ -27,6 +34,11 @@ ReportBy = enum.StrEnum(
         ("end_year", "end-year"),
     ],
 )
+
+
+def format_option(default_help: str = "Output format.") -> Any:
+    """The --format/-f option (its choices come from the parameter's enum)."""
+    return typer.Option("--format", "-f", show_default=True, help=default_help)
 
 
 RegistryOpt = Annotated[
@@ -45,32 +57,47 @@ HospitalOpt = Annotated[
     typer.Option(
         "--hospital",
         metavar="NAME",
+        autocompletion=complete.hospitals,
         help="Hospital id, name or alias (case and accents ignored); a legal entity includes its "
         "sites. Repeat for several.",
     ),
 ]
 NetworkOpt = Annotated[
     list[str] | None,
-    typer.Option("--network", metavar="FSMR", help="Filière id, acronym or name. Repeatable."),
+    typer.Option(
+        "--network",
+        metavar="FSMR",
+        autocompletion=complete.networks,
+        help="Filière id, acronym or name. Repeatable.",
+    ),
 ]
 KindOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--kind",
         metavar="KIND",
+        autocompletion=complete.kinds,
         help="crmr, ccmr, crc or platform (networks: fsmr or ern). Repeatable.",
     ),
 ]
 RegionOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--region", metavar="REGION", help="One of the 18 regions, e.g. 'Hauts-de-France'."
+        "--region",
+        metavar="REGION",
+        autocompletion=complete.regions,
+        help="One of the 18 regions, e.g. 'Hauts-de-France'.",
     ),
 ]
 CityOpt = Annotated[list[str] | None, typer.Option("--city", metavar="CITY", help="City.")]
 ErnOpt = Annotated[
     list[str] | None,
-    typer.Option("--ern", metavar="ERN", help="European Reference Network id, acronym or name."),
+    typer.Option(
+        "--ern",
+        metavar="ERN",
+        autocompletion=complete.erns,
+        help="European Reference Network id, acronym or name.",
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
@@ -89,8 +116,18 @@ OutputOpt = Annotated[
         metavar="FILE",
         show_default=False,
         dir_okay=False,
-        help="Write to FILE (atomically) instead of stdout.",
+        help="Write to FILE (whole or not at all) instead of stdout.",
     ),
+]
+ExcelOpt = Annotated[
+    bool,
+    typer.Option(
+        "--excel", help="CSV for Excel in French: a byte-order mark and ';' between cells."
+    ),
+]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option("--no-pager", help="Never page the output (default: page on a terminal)."),
 ]
 SearchOpt = Annotated[
     str | None,

@@ -11,15 +11,18 @@ from rarereg.cli.options import (
     AsOfOpt,
     CityOpt,
     ErnOpt,
+    ExcelOpt,
     HospitalOpt,
     KindOpt,
     NetworkOpt,
+    NoPagerOpt,
     OutputOpt,
     RegionOpt,
     RegistryOpt,
     ReportBy,
     ReportFormat,
     SearchOpt,
+    format_option,
 )
 
 
@@ -41,10 +44,10 @@ def command(
     ern: ErnOpt = None,
     search: SearchOpt = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ReportFormat.table
-    ),
+    fmt: Annotated[ReportFormat, format_option()] = ReportFormat.table,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
+    no_pager: NoPagerOpt = False,
     registry: RegistryOpt = None,
 ) -> None:
     """Counts of centres and sites: by kind, hospital, network, region, campaign, end year.
@@ -57,6 +60,8 @@ def command(
     """
     from rarereg import labels, query
     from rarereg import report as counts
+    from rarereg.render import columns
+    from rarereg.render.document import Table, Tables
 
     day = common.as_of(as_of)
     reg = labels.labelled_on(common.load(ctx, registry), day)
@@ -68,58 +73,16 @@ def command(
     named = [reg.legal_entity(h) for h in resolved.matched_hospitals] if hospital else None
     named = list(dict.fromkeys(named)) if named else None
     chosen = [by.value] if by else (["hospital"] if hospital else list(counts.BREAKDOWNS))
-    sections = [
-        (name, counts.breakdown(reg, recs, name, named), counts.columns(name)) for name in chosen
+    tables = [
+        Table(
+            columns.report(counts.columns(name)),
+            counts.breakdown(reg, recs, name, named),
+            title=f"By {name} (as of {day.isoformat()})",
+            fields=counts.columns(name),
+            name=name,
+        )
+        for name in chosen
     ]
-    if fmt is ReportFormat.json:
-        from rarereg import formats
-
-        payload = {"as_of": day.isoformat(), **{name: rows for name, rows, _ in sections}}
-        common.deliver(formats.to_json(payload), output)
-    elif fmt is ReportFormat.csv:
-        common.deliver(_report_csv(sections), output)
-    elif fmt is ReportFormat.markdown:
-        from rarereg import formats
-
-        titled = [
-            (f"By {name} (as of {day.isoformat()})", rows, cols) for name, rows, cols in sections
-        ]
-        common.deliver(formats.to_markdown(titled), output)
-    else:
-        from rarereg import console
-
-        out = console.stdout()
-        for name, rows, cols in sections:
-            shown = [c for c in cols if any(row.get(c) is not None for row in rows)]
-            headings = [(c, _REPORT_HEADINGS.get(c, c)) for c in shown or cols]
-            out.print(console.table(rows, headings, title=f"By {name} (as of {day.isoformat()})"))
-
-
-_REPORT_HEADINGS = {
-    "key": "id",
-    "crmr_coordinating": "CRMR coord.",
-    "crmr_constitutive": "CRMR const.",
-    "crmr_role_unstated": "CRMR role?",
-    "crmr_sites": "CRMR sites",
-    "ccmr": "CCMR",
-    "crc": "CRC",
-    "platform": "platforms",
-    "published_crmr": "published CRMR",
-    "published_ccmr": "published CCMR",
-    "published_crc": "published CRC",
-    "published_platform": "published platforms",
-    "published_as_of": "published as of",
-    "role_unstated": "role?",
-}
-
-
-def _report_csv(sections: list[tuple[str, list[dict[str, object]], tuple[str, ...]]]) -> str:
-    """One CSV: a single breakdown as is, several with a leading 'breakdown' column."""
-    from rarereg import formats
-
-    if len(sections) == 1:
-        _, rows, cols = sections[0]
-        return formats.to_csv(rows, cols)
-    cols_all = list(dict.fromkeys(c for _, _, cols in sections for c in cols))
-    rows_all = [{"breakdown": name, **row} for name, rows, _ in sections for row in rows]
-    return formats.to_csv(rows_all, ["breakdown", *cols_all])
+    payload = {"as_of": day.isoformat(), **{t.name or "": list(t.rows) for t in tables}}
+    doc = Tables(tables, data=payload, section_key="breakdown")
+    common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)

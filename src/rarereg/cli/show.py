@@ -2,35 +2,51 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from rarereg.cli import common
-from rarereg.cli.options import AsOfOpt, RegistryOpt, ShowFormat
+from rarereg.cli import common, complete
+from rarereg.cli.options import (
+    AsOfOpt,
+    ExcelOpt,
+    NoPagerOpt,
+    OutputOpt,
+    RegistryOpt,
+    ShowFormat,
+    format_option,
+)
 
 
 def command(
     ctx: typer.Context,
     entity_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Id of a centre, hospital, network or campaign.")
+        str,
+        typer.Argument(
+            metavar="ID",
+            autocompletion=complete.ids,
+            help="Id of a centre, hospital, network or campaign.",
+        ),
     ],
     as_of: AsOfOpt = None,
-    fmt: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ShowFormat.table,
+    fmt: Annotated[ShowFormat, format_option()] = ShowFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+    no_pager: NoPagerOpt = False,
     registry: RegistryOpt = None,
 ) -> None:
     """Show one entity and everything that points to it.
 
     A crmr with its sites and competence centres; a hospital with its sites and centres;
     a network with its centres; a campaign with the centres it labelled. Related centres are
-    those labelled on the --as-of date (default today).
+    those labelled on the --as-of date (default today). As CSV: one row per field, nested
+    fields named by their path (sources[0].url).
 
     Example: rarereg show chu-lille
     """
-    from rarereg import formats, labels, query
+    from rarereg import labels, query
+    from rarereg.render.columns import SHOW_TABLES
+    from rarereg.render.document import Record
 
     full = common.load(ctx, registry)
     day = common.as_of(as_of)
@@ -44,11 +60,5 @@ def command(
     if entity.id in full.centres:
         view["labelled_on_as_of"] = entity.id in reg.centres
     view["file"] = full.paths.get(entity.id)
-    if fmt is ShowFormat.json:
-        sys.stdout.write(formats.to_json(view))
-        return
-    from rarereg import console
-
-    out = console.stdout()
-    for part in console.record(view):
-        out.print(part)
+    doc = Record(view, SHOW_TABLES)
+    common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)

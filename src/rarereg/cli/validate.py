@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import sys
+import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rarereg import __version__
 from rarereg.cli import common
 from rarereg.cli.app import EXIT_FINDINGS, EXIT_OK
-from rarereg.cli.options import AsOfOpt, RegistryOpt, ValidateFormat
+from rarereg.cli.options import AsOfOpt, NoPagerOpt, OutputOpt, RegistryOpt, ValidateFormat
+
+if TYPE_CHECKING:
+    from rarereg.render.document import Findings, Rule
 
 
 def command(
@@ -49,8 +53,16 @@ def command(
         ),
     ] = None,
     fmt: Annotated[
-        ValidateFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ValidateFormat.text,
+        ValidateFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            show_default=False,
+            help="Output format. Default: github under GitHub Actions, else text.",
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Check every file: YAML, schema, ids, references, FINESS keys, label dates.
 
@@ -59,8 +71,9 @@ def command(
 
     Example: rarereg validate --format github
     """
-    from rarereg import reporters
+    from rarereg.cli.terminal import progress
     from rarereg.loader import registry_root_of
+    from rarereg.render.document import Findings
     from rarereg.validate import validate as run_validate
 
     cwd = Path.cwd()
@@ -102,15 +115,57 @@ def command(
         cache_dir=common.cache_dir(ctx),
         settings=settings,
         warn_until=common.span(today, window, "--expiry-window"),
+        progress=progress("Checking"),
     )
-    if fmt is ValidateFormat.json:
-        sys.stdout.write(reporters.as_json(report, strict=strict))
-    elif fmt is ValidateFormat.sarif:
-        sys.stdout.write(reporters.sarif(report, __version__))
-        typer.echo(reporters.summary(report), err=True)
-    elif fmt is ValidateFormat.github:
-        sys.stdout.write(reporters.github(report))
-        typer.echo(reporters.summary(report), err=True)
-    else:
-        sys.stdout.write(reporters.text(report))
+    chosen = fmt.value if fmt is not None else _default_format()
+    doc = Findings(
+        report,
+        _rules(),
+        cwd,
+        repo_root=_repo_root(root),
+        strict=strict,
+        tool_version=__version__,
+    )
+    common.present(ctx, doc, chosen, output, no_pager=no_pager)
+    if chosen in ("github", "sarif") or output is not None:
+        from rarereg.render.text import summary
+
+        common.say(summary(doc))
+    if chosen == "github":
+        _step_summary(doc)
     raise typer.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)
+
+
+def _default_format() -> str:
+    """Annotations under GitHub Actions (as yamllint does), else text."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _repo_root(root: Path) -> Path | None:
+    """The git work tree holding the registry (GitHub paths are relative to it)."""
+    from rarereg import gitsource
+
+    try:
+        return gitsource.repository_of(root)[0]
+    except gitsource.GitError:
+        workspace = os.environ.get("GITHUB_WORKSPACE")
+        return Path(workspace) if workspace else None
+
+
+def _rules() -> Sequence[Rule]:
+    """The rule catalogue SARIF describes."""
+    return ()
+
+
+def _step_summary(doc: Findings) -> None:
+    """Counts for the GitHub job summary page, appended to $GITHUB_STEP_SUMMARY."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from rarereg.render.github import step_summary
+
+    try:
+        with Path(target).open("a", encoding="utf-8") as handle:
+            handle.write(step_summary(doc))
+    except OSError as exc:
+        common.say(f"rarereg: warning: cannot write the job summary to {target}: {exc.strerror}")

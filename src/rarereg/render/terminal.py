@@ -1,0 +1,200 @@
+"""Tables and records for people at a terminal, fitted to its width.
+
+Widths are decided here, not by Rich: every column gets at least its longest word (ids and
+codes their whole value), so nothing is cut mid-word and no id is split; when even that does not
+fit, the least important columns (highest ``priority``) are left out, and a last line says which.
+Rich is imported only to draw.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rarereg.render import Options, OutputError, safe
+from rarereg.render.columns import Column, col
+from rarereg.render.document import Record, Row, Table, Tables
+
+# Between two columns: a space, a rule, a space; no outer edge (room for one more column).
+_PER_COLUMN, _EDGE = 3, -3
+
+
+def render(doc: Any, options: Options) -> str:
+    """Tables or a record as terminal text."""
+    if isinstance(doc, Tables):
+        parts = []
+        if doc.summary:
+            parts.append(_wrapped(safe.terminal(doc.summary), options.width) + "\n")
+        for table in doc.tables:
+            if table.rows or not doc.drop_empty:
+                parts.append(draw(table, options))
+        return "".join(parts)
+    if isinstance(doc, Record):
+        return record(doc, options)
+    raise OutputError(f"a {type(doc).__name__.lower()} cannot be drawn as a table")
+
+
+def _wrapped(text: str, width: int | None, indent: str = "") -> str:
+    if width is None:
+        return indent + text
+    return textwrap.fill(
+        text,
+        width=max(width, len(indent) + 10),
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _min_width(column: Column, cells: Sequence[str]) -> int:
+    words = column.heading.split() or [""]
+    if column.ident:
+        words = [column.heading, *cells]
+    else:
+        words = [*words, *(w for cell in cells for w in cell.split())]
+    return max(len(w) for w in words)
+
+
+def _natural_width(column: Column, cells: Sequence[str]) -> int:
+    return max([len(column.heading), *(len(c) for c in cells)])
+
+
+def layout(
+    columns: Sequence[Column], rows: Sequence[Row], width: int | None
+) -> tuple[list[Column], list[int], list[Column]]:
+    """The columns kept, their widths, and the columns left out to fit ``width``."""
+    cells = {c.key: [safe.terminal(row.get(c.key)) for row in rows] for c in columns}
+    shown = [c for c in columns if any(cells[c.key])] or list(columns[:1])
+    least = {c.key: _min_width(c, cells[c.key]) for c in shown}
+    most = {c.key: _natural_width(c, cells[c.key]) for c in shown}
+    if width is None:
+        return shown, [most[c.key] for c in shown], []
+    dropped: list[Column] = []
+    while len(shown) > 1 and _total(least[c.key] for c in shown) > width:
+        worst = max(shown, key=lambda c: (c.priority, [x.key for x in shown].index(c.key)))
+        shown.remove(worst)
+        dropped.append(worst)
+    widths = {c.key: least[c.key] for c in shown}
+    spare = width - _total(widths.values())
+    # Columns that need little more get all of it (no "CHU de / Lille" for two characters);
+    # the widest text, usually the name, takes what is left and wraps.
+    for c in sorted(shown, key=lambda c: most[c.key] - widths[c.key]):
+        extra = min(most[c.key] - widths[c.key], spare)
+        widths[c.key] += extra
+        spare -= extra
+    return shown, [widths[c.key] for c in shown], dropped
+
+
+def _total(widths: Iterable[int]) -> int:
+    values = list(widths)
+    return sum(values) + _PER_COLUMN * len(values) + _EDGE
+
+
+def draw(table: Table, options: Options) -> str:
+    """One table as text, with a title above and a note of any column left out."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    shown, widths, dropped = layout(table.columns, table.rows, options.width)
+    grid = RichTable(
+        title=Text(safe.terminal(table.title)) if table.title else None,
+        title_justify="left",
+        header_style="bold" if options.color else "",
+        title_style="bold" if options.color else "",
+        box=box.HEAVY_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for column, width in zip(shown, widths, strict=True):
+        grid.add_column(column.heading, width=width, no_wrap=column.ident, overflow="fold")
+    for row in table.rows:
+        grid.add_row(*(Text(safe.terminal(row.get(c.key))) for c in shown))
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=_total(widths) if options.width is None else options.width,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+    console.print(grid)
+    text = buffer.getvalue()
+    if dropped:
+        names = ", ".join(c.heading for c in dropped)
+        note = f"Left out to fit {options.width} columns: {names} (--format csv has them all)."
+        text += _wrapped(note, options.width) + "\n"
+    return text
+
+
+def record(doc: Record, options: Options) -> str:
+    """One entity: its fields as ``key  value``, nested values indented, related rows as tables."""
+    view = doc.view
+    plain = [k for k, v in view.items() if v not in (None, "") and not _is_table(k, v, doc.tables)]
+    pad = max((len(k) for k in plain), default=0) + 2
+    lines: list[str] = []
+    for key in plain:
+        lines += _field(key, view[key], pad, options.width)
+    out = "\n".join(lines) + "\n" if lines else ""
+    for key, value in view.items():
+        if _is_table(key, value, doc.tables):
+            title = f"{key} ({len(value)})"
+            out += draw(Table(doc.tables[key], value, title=title), options)
+    return out
+
+
+def _is_table(key: str, value: Any, tables: Mapping[str, Sequence[Column]]) -> bool:
+    return key in tables and isinstance(value, list) and bool(value)
+
+
+def _field(key: str, value: Any, pad: int, width: int | None) -> list[str]:
+    """A field's lines: a scalar beside its key, nested values on the lines under it."""
+    label = safe.terminal(key)
+    if isinstance(value, list) and not value:
+        return [f"{label:<{pad}}none"]
+    if _is_scalar(value) or (isinstance(value, list) and all(_is_scalar(v) for v in value)):
+        text = _wrapped(safe.terminal(value), width, " " * pad)
+        return [f"{label:<{pad}}{text[pad:]}"]
+    return [label, *_nested(value, "  ", width)]
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list | tuple)
+
+
+def _nested(value: Any, indent: str, width: int | None) -> list[str]:
+    """A mapping as ``key: value`` lines, a list as ``- `` items, nested deeper by two spaces."""
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            head = f"{indent}{safe.terminal(key)}:"
+            if _is_scalar(inner) or (isinstance(inner, list) and all(map(_is_scalar, inner))):
+                text = _wrapped(safe.terminal(inner), width, " " * (len(head) + 1))
+                lines.append(head + " " + text[len(head) + 1 :])
+            else:
+                lines += [head, *_nested(inner, indent + "  ", width)]
+        return lines
+    for item in value:
+        sub = _nested(item, indent + "  ", width) if not _is_scalar(item) else []
+        if sub:
+            lines.append(indent + "- " + sub[0][len(indent) + 2 :])
+            lines += sub[1:]
+        else:
+            lines.append(
+                _wrapped(safe.terminal(item), width, indent + "  ").replace(
+                    indent + "  ", indent + "- ", 1
+                )
+            )
+    return lines
+
+
+__all__ = ["col", "draw", "layout", "record", "render"]

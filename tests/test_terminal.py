@@ -1,0 +1,375 @@
+"""Output read at a terminal: orientation, sanitising, widths, pager, progress, completion, show."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from rarereg.cli import terminal
+from tests.helpers import run
+
+Data = dict[str, dict[str, dict[str, Any]]]
+RAREREG = [str(Path(sys.executable).parent / "rarereg")]
+
+
+def test_rarereg_alone_orients(runner: CliRunner, registry: Path) -> None:
+    """No command: what the registry holds and five commands to start with, exit 0."""
+    result = runner.invoke(
+        __import__("rarereg.cli").cli.app, [], env={"RAREREG_REGISTRY": str(registry)}
+    )
+    assert result.exit_code == 0
+    out = result.stdout
+    assert f"Registry: {registry}" in out
+    assert "3 centres (2 CRMR, 1 CCMR)" in out
+    assert "5 hospitals and sites, 2 filières (FSMR), 1 European Reference Networks" in out
+    commands = [line.split()[1] for line in out.splitlines() if line.startswith("  rarereg ")]
+    assert commands == ["list", "show", "report", "expiring", "validate"]
+
+
+def test_rarereg_alone_as_installed(tmp_path: Path) -> None:
+    """The installed entry point answers too, on the bundled registry."""
+    env = {**os.environ, "RAREREG_CACHE_DIR": str(tmp_path)}
+    env.pop("RAREREG_REGISTRY", None)
+    done = subprocess.run(RAREREG, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Registry: the bundled registry" in done.stdout
+    assert done.stderr == ""
+
+
+# --- Nothing from the registry reaches the terminal raw -------------------------------------
+
+
+def test_file_name_with_newline_cannot_forge_a_finding(
+    runner: CliRunner, registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newline in a file name is shown escaped; every output line is a real finding."""
+    forged = "x\nFORGED.yaml:9:9: error[schema] all good"
+    (registry / "hospitals" / f"{forged}.yaml").write_text("id: x\n")
+    monkeypatch.chdir(registry.parent)
+    result = run(runner, "validate")
+    lines = result.stdout.splitlines()
+    assert not any(line.startswith("FORGED") for line in lines)
+    assert lines[:-1] and all(line.startswith("registry/") for line in lines[:-1])
+    assert "x\\x0aFORGED.yaml" in result.stdout
+
+
+def test_escape_sequences_and_bidi_are_neutralised(
+    runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
+) -> None:
+    """ESC and a right-to-left override in a name show as visible escapes, in any command."""
+    base_data["centres"]["cracmo"]["name"] = "Evil \x1b[2J\x1b]0;pwned\x07 \u202eenil\u202c"
+    registry = make_registry(base_data)
+    table = run(runner, "list", "-r", registry, "--hospital", "CHU Lille")
+    shown = run(runner, "show", "cracmo", "-r", registry)
+    (registry / "centres" / "lupus.yaml").write_text('"bogus\\e[31m": 1\n', encoding="utf-8")
+    checked = run(runner, "validate", "-r", registry)
+    for text in (table.stdout, shown.stdout, checked.stdout, checked.stderr):
+        assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert "\\x1b[2J" in table.stdout and "\\u202eenil\\u202c" in table.stdout
+    assert "bogus\\x1b[31m" in checked.stdout
+
+
+def test_error_messages_are_neutralised(runner: CliRunner, registry: Path) -> None:
+    """An option value echoed in an error cannot drive the terminal either."""
+    result = run(runner, "list", "-r", registry, "--hospital", "\x1b[31mCHU\u202e")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\\x1b[31mCHU\\u202e" in result.stderr
+
+
+# --- Tables fit the terminal ------------------------------------------------------------------
+
+
+def _ids_and_words(registry: Path) -> tuple[list[str], list[str]]:
+    runner = CliRunner()
+    data = json.loads(run(runner, "list", "-r", registry, "-f", "json").stdout)
+    ids = [r["id"] for r in data]
+    words = [w for r in data for w in str(r["name"]).split()]
+    return ids, words
+
+
+@pytest.mark.parametrize("width", [60, 80, 200])
+def test_tables_fit_the_terminal(runner: CliRunner, registry: Path, width: int) -> None:
+    """At 60, 80 and 200 columns: no line too wide, ids whole, no word of a name cut."""
+    result = runner.invoke(
+        __import__("rarereg.cli").cli.app,
+        ["list", "-r", str(registry)],
+        env={"COLUMNS": str(width)},
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    ids, words = _ids_and_words(registry)
+    tokens = {t for line in lines for t in line.replace("│", " ").split()}
+    assert set(ids) <= tokens
+    if "name" in lines[0].split():
+        assert set(words) <= tokens
+
+
+def test_narrow_terminal_drops_least_important_columns_first(
+    runner: CliRunner, registry: Path
+) -> None:
+    """The header at each width, and the note naming what was left out."""
+    app = __import__("rarereg.cli").cli.app
+
+    def header(width: int) -> tuple[list[str], str]:
+        out = runner.invoke(app, ["list", "-r", str(registry)], env={"COLUMNS": str(width)})
+        lines = out.stdout.splitlines()
+        heads = [h.strip() for h in lines[0].split("┃")]
+        return heads, " ".join(lines[-2:]) if "Left out" in out.stdout else ""
+
+    wide, note = header(200)
+    assert wide == [
+        "id",
+        "kind",
+        "name",
+        "network id",
+        "network",
+        "ERNs",
+        "hospital id",
+        "hospital",
+        "role",
+        "city",
+        "label ends",
+    ]
+    assert note == ""
+    narrow, note = header(80)
+    assert narrow == ["id", "kind", "name", "network", "hospital"]
+    assert note == (
+        "Left out to fit 80 columns: ERNs, network id, hospital id, label ends, city, "
+        "role (--format csv has them all)."
+    )
+
+
+# --- The pager --------------------------------------------------------------------------------
+
+
+def _in_a_terminal(args: list[str], env: dict[str, str], rows: int = 5) -> str:
+    """Run rarereg with stdout on a pseudo-terminal of ``rows`` lines; what it showed."""
+    import fcntl
+    import struct
+    import termios
+
+    main, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 100, 0, 0))
+    done = subprocess.run(
+        [*RAREREG, *args],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks).decode()
+
+
+def test_pager_on_a_terminal_only(registry: Path, tmp_path: Path) -> None:
+    """Long output on a terminal goes to $PAGER; --no-pager and pipes never page."""
+    paged = tmp_path / "paged.txt"
+    env = {
+        "PAGER": f"cat > {paged}",
+        "RAREREG_REGISTRY": str(registry),
+        "RAREREG_CACHE_DIR": str(tmp_path / "c"),
+    }
+    env.pop("COLUMNS", None)
+    shown = _in_a_terminal(["list"], env)
+    assert "lupus" in paged.read_text() and "lupus" not in shown
+    paged.unlink()
+    shown = _in_a_terminal(["list", "--no-pager"], env)
+    assert "lupus" in shown and not paged.exists()
+    shown = _in_a_terminal(["--no-pager", "list"], env)
+    assert "lupus" in shown and not paged.exists()
+    piped = subprocess.run(
+        [*RAREREG, "list"], capture_output=True, text=True, env={**os.environ, **env}, check=True
+    )
+    assert "lupus" in piped.stdout and not paged.exists()
+
+
+def test_short_output_is_not_paged(registry: Path, tmp_path: Path) -> None:
+    """Output shorter than the screen is written straight out."""
+    paged = tmp_path / "paged.txt"
+    env = {"PAGER": f"cat > {paged}", "RAREREG_CACHE_DIR": str(tmp_path / "c")}
+    shown = _in_a_terminal(["show", "cracmo", "-r", str(registry), "-f", "json"], env, rows=200)
+    assert '"id": "cracmo"' in shown and not paged.exists()
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+class FakeTerminal:
+    """A stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        """It is a terminal."""
+        return True
+
+    def write(self, text: str) -> int:
+        """Keep the text."""
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+
+def test_progress_only_on_a_terminal_and_never_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No callback for pipes or CI; on a terminal a line that is erased at the end."""
+    for name in ("CI", "GITHUB_ACTIONS", "RAREREG_NO_PROGRESS"):
+        monkeypatch.delenv(name, raising=False)
+    assert terminal.progress("Checking", FakeTerminal()) is not None
+    monkeypatch.setenv("CI", "true")
+    assert terminal.progress("Checking", FakeTerminal()) is None
+    monkeypatch.delenv("CI")
+
+    class Pipe(FakeTerminal):
+        def isatty(self) -> bool:
+            """Not a terminal."""
+            return False
+
+    assert terminal.progress("Checking", Pipe()) is None
+    clock = iter([0.0, 1.0, 1.05, 2.0])
+    monkeypatch.setattr(terminal.time, "monotonic", lambda: next(clock))
+    screen = FakeTerminal()
+    tell = terminal.progress("Checking", screen)
+    assert tell is not None
+    tell(100, 20000)  # at 1.0 s: shown
+    tell(200, 20000)  # 50 ms later: not redrawn
+    tell(20000, 20000)  # done: erased
+    assert screen.text == "\rChecking: 100/20,000 files\r\x1b[K"
+
+
+def test_core_reports_progress_to_a_plain_callable(registry: Path) -> None:
+    """The core validate calls what it is given with (done, total), ending with all files done."""
+    from rarereg.validate import validate
+
+    calls: list[tuple[int, int]] = []
+    validate(registry, registry.parent, progress=lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1] == (12, 12)
+    assert all(d <= t == 12 for d, t in calls)
+
+
+def test_no_progress_in_pipes(registry: Path, tmp_path: Path) -> None:
+    """Piped, a cold validate writes only its summary to stderr."""
+    env = {**os.environ, "RAREREG_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [*RAREREG, "validate", "-r", str(registry), "-f", "sarif"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.stderr == "ok: 12 files checked, no problems\n"
+
+
+# --- Shell completion -------------------------------------------------------------------------
+
+
+def complete(registry: Path, tmp_path: Path, line: str, shell: str = "zsh") -> str:
+    """What rarereg offers when the shell asks to complete ``line``."""
+    env = {
+        **os.environ,
+        "_RAREREG_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": line,
+        "RAREREG_REGISTRY": str(registry),
+        "RAREREG_CACHE_DIR": str(tmp_path),
+    }
+    if shell == "bash":
+        env["COMP_WORDS"] = line
+        env["COMP_CWORD"] = str(len(line.split()) - 1)
+    done = subprocess.run(
+        RAREREG,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_completion_offers_registry_values(registry: Path, tmp_path: Path) -> None:
+    """Kinds, regions, hospital names and ids, network acronyms, ids for show."""
+    assert '"crmr"' in complete(registry, tmp_path, "rarereg list --kind c")
+    assert '"Hauts-de-France"' in complete(registry, tmp_path, "rarereg list --region Haut")
+    hospitals = complete(registry, tmp_path, "rarereg list --hospital CHU")
+    assert '"CHU de Lille":"chu-lille"' in hospitals and '"CHU de Reims"' in hospitals
+    assert '"chu-lille"' in complete(registry, tmp_path, "rarereg list --hospital chu-l")
+    assert '"FAI2R"' in complete(registry, tmp_path, "rarereg expiring --network FA")
+    ids = complete(registry, tmp_path, "rarereg show lu")
+    assert '"lupus":"Centre de référence du lupus"' in ids
+    bash = complete(registry, tmp_path, "rarereg list --hospital CHU", shell="bash")
+    assert bash.split() == []  # names with spaces would be split by bash: ids only there
+    assert complete(registry, tmp_path, "rarereg list --hospital chu", shell="bash").split() == [
+        "chu-lille",
+        "chu-reims",
+    ]
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+def test_show_prints_sources_and_nested_values_readably(
+    runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
+) -> None:
+    """Sources and published counts as indented lines, never a Python dict."""
+    base_data["hospitals"]["chu-lille"]["sources"] = [
+        {"document": "page.txt"},
+        {"url": "https://www.chu-lille.fr/maladies-rares", "retrieved": "2026-11-23"},
+    ]
+    base_data["hospitals"]["chu-lille"]["published_counts"] = {
+        "crmr": 18,
+        "ccmr": 64,
+        "source": {"url": "https://www.chu-lille.fr/chiffres", "retrieved": "2026-11-23"},
+    }
+    registry = make_registry(base_data)
+    result = runner.invoke(
+        __import__("rarereg.cli").cli.app,
+        ["show", "chu-lille", "-r", str(registry)],
+        env={"COLUMNS": "100"},
+    )
+    assert result.exit_code == 0
+    assert "{'" not in result.stdout and "'}" not in result.stdout
+    assert _block(result.stdout, "published_counts") == [
+        "  crmr: 18",
+        "  ccmr: 64",
+        "  source:",
+        "    url: https://www.chu-lille.fr/chiffres",
+        "    retrieved: 2026-11-23",
+    ]
+    assert _block(result.stdout, "sources") == [
+        "  - document: page.txt",
+        "  - url: https://www.chu-lille.fr/maladies-rares",
+        "    retrieved: 2026-11-23",
+    ]
+
+
+def _block(text: str, key: str) -> list[str]:
+    """The indented lines under a field of `show`."""
+    lines = text.splitlines()
+    start = lines.index(key) + 1
+    end = next(n for n in range(start, len(lines)) if not lines[n].startswith(" "))
+    return lines[start:end]

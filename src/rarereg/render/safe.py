@@ -57,8 +57,9 @@ def csv_cell(value: Any) -> str:
     """A CSV cell's text: lists joined by ``; ``; text a spreadsheet would run is defused.
 
     The guard applies to text only: numbers (``days_left`` of -10) stay numbers. A cell with
-    a ``,`` or ``;`` inside is always quoted (:func:`csv_needs_quotes`), so a spreadsheet
-    reading with the other separator cannot start a cell in the middle of it.
+    a ``,`` or ``;`` inside is always quoted (:func:`csv_needs_quotes`), but a spreadsheet that
+    splits on the other separator (French Excel splits on ``;``) ignores quotes in mid-cell and
+    starts a cell after it (or a row after CR or LF): there, a formula start gets a ``'`` too.
     """
     if value is None:
         return ""
@@ -66,10 +67,17 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    text = scalar_text(value, "; ")
+    text = _MID_CELL_FORMULA.sub(lambda m: m.group(1) + "'", scalar_text(value, "; "))
     if text.lstrip(" ").startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+# Where such a reader starts a cell (a separator, or a line end it does not know is quoted),
+# then a formula start: right after it, or "=" after spaces.
+_MID_CELL_FORMULA = re.compile(
+    "([,;\r\n](?=[" + re.escape("".join(_FORMULA_START)) + "])|[,;\r\n] *(?==))"
+)
 
 
 def csv_needs_quotes(text: str, delimiter: str) -> bool:

@@ -27,10 +27,8 @@ def render(doc: Any, options: Options) -> str:
         parts = []
         if doc.summary:
             parts.append(_wrapped(safe.terminal(doc.summary), options.width) + "\n")
-        for table in doc.tables:
-            if table.rows or not doc.drop_empty:
-                parts.append(draw(table, options))
-        return "".join(parts)
+        drawn = [draw(t, options) for t in doc.tables if t.rows or not doc.drop_empty]
+        return "".join(parts) + "\n".join(drawn)
     if isinstance(doc, Record):
         return record(doc, options)
     raise OutputError(f"a {type(doc).__name__.lower()} cannot be drawn as a table")

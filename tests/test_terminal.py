@@ -143,11 +143,12 @@ def test_narrow_terminal_drops_least_important_columns_first(
     ]
     assert note == ""
     narrow, note = header(80)
-    assert narrow == ["id", "kind", "name", "network", "hospital"]
+    assert narrow == ["id", "kind", "name", "hospital"]
     assert note == (
         "Left out to fit 80 columns: ERNs, network id, hospital id, label ends, city, "
-        "role (--format csv has them all)."
+        "role, network (--format csv has them all)."
     )
+    assert header(60)[0] == ["id", "kind", "name"]
 
 
 # --- The pager --------------------------------------------------------------------------------

@@ -28,16 +28,16 @@ def col(key: str, heading: str | None = None, priority: int = 5, *, ident: bool 
 
 CENTRES = (
     col("id", priority=1, ident=True),
-    col("kind", priority=2, ident=True),
-    col("name", priority=3),
-    col("network_id", "network id", 9, ident=True),
-    col("network", priority=4, ident=True),
-    col("erns", "ERNs", 10),
-    col("hospital", "hospital id", 8, ident=True),
-    col("hospital_name", "hospital", 3),
-    col("role", priority=5, ident=True),
-    col("city", priority=6),
-    col("label_end", "label ends", 7, ident=True),
+    col("kind", priority=3, ident=True),
+    col("name", priority=2),
+    col("network_id", "network id", 10, ident=True),
+    col("network", priority=5, ident=True),
+    col("erns", "ERNs", 11),
+    col("hospital", "hospital id", 9, ident=True),
+    col("hospital_name", "hospital", 4),
+    col("role", priority=6, ident=True),
+    col("city", priority=7),
+    col("label_end", "label ends", 8, ident=True),
 )
 """The terminal columns of ``list centres``; CSV and JSON have every column of the rows."""
 

@@ -47,13 +47,16 @@ def _wrapped(text: str, width: int | None, indent: str = "") -> str:
     )
 
 
+# Text narrower than this wraps into a tall thin column: less important columns go first.
+_COMFORTABLE = 24
+
+
 def _min_width(column: Column, cells: Sequence[str]) -> int:
-    words = column.heading.split() or [""]
     if column.ident:
-        words = [column.heading, *cells]
-    else:
-        words = [*words, *(w for cell in cells for w in cell.split())]
-    return max(len(w) for w in words)
+        return max(len(w) for w in [column.heading, *cells])
+    words = [*column.heading.split(), *(w for cell in cells for w in cell.split())]
+    longest_word = max((len(w) for w in words), default=0)
+    return max(longest_word, min(_natural_width(column, cells), _COMFORTABLE))
 
 
 def _natural_width(column: Column, cells: Sequence[str]) -> int:

@@ -179,7 +179,7 @@ def test_github_is_the_default_under_actions_with_a_job_summary(
         "2 errors, 0 warnings in 13 files checked\n\n"
         "| | count |\n| --- | --- |\n| files checked | 13 |\n| errors | 2 |\n| warnings | 0 |\n\n"
         "| rule | severity | findings |\n| --- | --- | --- |\n"
-        "| schema | error | 1 |\n| yaml\\-syntax | error | 1 |\n"
+        "| schema | error | 1 |\n| yaml-syntax | error | 1 |\n"
     )
     plain = runner.invoke(APP, ["validate", "-r", str(broken)], env={"GITHUB_ACTIONS": ""})
     assert plain.stdout.startswith(str(broken / "hospitals"))
@@ -317,7 +317,7 @@ def test_markdown_neutralises_mentions_and_controls(
     registry = make_registry(base_data)
     result = run(runner, "report", "-r", registry, "--by", "hospital", "-f", "markdown")
     assert "@octo" not in result.stdout and "\x1b" not in result.stdout
-    assert r"CHU @&#8203;octo\-org/admins\\x1b\[31m &lt;b&gt;x&lt;/b&gt;" in result.stdout
+    assert r"CHU @&#8203;octo-org/admins\\x1b\[31m &lt;b&gt;x&lt;/b&gt;" in result.stdout
 
 
 # --- iCalendar --------------------------------------------------------------------------------

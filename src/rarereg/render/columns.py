@@ -135,11 +135,19 @@ _REPORT_HEADINGS = {
 }
 
 
+_REPORT_PRIORITY = {"name": 2, "total": 3, "centres": 3, "sites": 3, "crmr_sites": 4, "ccmr": 4}
+
+
 def report(keys: tuple[str, ...]) -> tuple[Column, ...]:
-    """The columns of one report breakdown: the key first, published counts given up first."""
+    """The columns of one report breakdown: the key, the name and the total given up last."""
     out = []
     for n, key in enumerate(keys):
-        priority = 1 if n == 0 else (8 if key.startswith("published") else 3 + min(n, 4))
+        if n == 0:
+            priority = 1
+        elif key.startswith("published"):
+            priority = 9 if key == "published_as_of" else 8
+        else:
+            priority = _REPORT_PRIORITY.get(key, 6 if key.startswith("crmr_") else 5)
         out.append(col(key, _REPORT_HEADINGS.get(key, key), priority, ident=n == 0))
     return tuple(out)
 

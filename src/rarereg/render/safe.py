@@ -85,7 +85,7 @@ def csv_needs_quotes(text: str, delimiter: str) -> bool:
     return any(c in text for c in (delimiter, ",", ";", '"', "\r", "\n")) or text != text.strip()
 
 
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|~-]")
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|~]")
 
 
 def markdown(value: Any) -> str:

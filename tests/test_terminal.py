@@ -374,3 +374,21 @@ def _block(text: str, key: str) -> list[str]:
     start = lines.index(key) + 1
     end = next(n for n in range(start, len(lines)) if not lines[n].startswith(" "))
     return lines[start:end]
+
+
+def test_json_and_documents_on_screen_are_inert(
+    runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
+) -> None:
+    """JSON escapes C1 and bidi characters (same data); CSV on a terminal shows them escaped."""
+    from rarereg.render.safe import terminal_document
+
+    name = "A\u202eB\x9b2J"
+    base_data["centres"]["cracmo"]["name"] = name
+    registry = make_registry(base_data)
+    out = run(runner, "list", "-r", registry, "-f", "json").stdout
+    assert "\u202e" not in out and "\x9b" not in out and "\\u202eB\\u009b2J" in out
+    assert {r["name"] for r in json.loads(out)} >= {name}
+    csv_text = run(runner, "list", "-r", registry, "-f", "csv").stdout
+    assert name in csv_text  # a pipe or a file gets the data as it is
+    assert terminal_document(csv_text).count("A\\u202eB\\x9b2J") == 1
+    assert terminal_document("a,b\r\nc\t\x1b\n") == "a,b\r\nc\t\\x1b\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -146,12 +145,11 @@ def present(
     if tables is not None and tables.empty and not any(t.rows for t in tables.tables):
         say(tables.empty)
         return
+    if fmt not in ("table", "text") and terminal.stdout_is_terminal():
+        from rarereg.render.safe import terminal_document
+
+        text = terminal_document(text)  # a CSV or calendar shown on screen, not saved
     terminal.write(text, page=not (no_pager or run_settings(ctx).no_pager))
     if tables is not None and tables.count_rows:
         n = sum(len(t.rows) for t in tables.tables)
         say(f"{n} row{'s' if n != 1 else ''}")
-
-
-def stdout_is_terminal() -> bool:
-    """Whether a person is probably reading stdout."""
-    return sys.stdout.isatty()

@@ -27,6 +27,11 @@ def width() -> int | None:
     return None
 
 
+def stdout_is_terminal() -> bool:
+    """Whether a person is probably reading stdout."""
+    return sys.stdout.isatty()
+
+
 def colour() -> bool:
     """Colour and bold only on a terminal, and never with NO_COLOR or TERM=dumb."""
     return (

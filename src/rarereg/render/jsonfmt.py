@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rarereg.render import OutputError
+from rarereg.render import OutputError, safe
 from rarereg.render.document import Findings, Record, Tables
 
 
 def dumps(data: Any) -> str:
-    """Indented JSON text ending in a newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_plain) + "\n"
+    """Indented JSON text ending in a newline; characters that could act on a terminal escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
+    return safe.json_text(text) + "\n"
 
 
 def _plain(value: Any) -> Any:

@@ -49,6 +49,35 @@ def terminal(value: Any, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_visible, scalar_text(value))
 
 
+_UNSAFE_IN_DOCUMENT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069\ufeff]|\r(?!\n)"
+)
+
+
+def terminal_document(text: str) -> str:
+    """A whole document (CSV, Markdown, iCalendar) shown on a terminal rather than saved.
+
+    Lines, tabs and CRLF line ends stay; every other control or bidi character is shown as
+    an escape. Only for the screen: files and pipes get the document as it is.
+    """
+    return _UNSAFE_IN_DOCUMENT.sub(_visible, text)
+
+
+def json_text(text: str) -> str:
+    """JSON text with C1 controls, bidi and separator characters as JSON escapes.
+
+    JSON escapes only C0 controls; the others would reach a terminal raw. They can only occur
+    inside strings, where the escape means the same character: the data is unchanged.
+    """
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_UNSAFE_JSON = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 

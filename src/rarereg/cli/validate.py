@@ -15,7 +15,9 @@ from rarereg.cli.app import EXIT_FINDINGS, EXIT_OK
 from rarereg.cli.options import AsOfOpt, NoPagerOpt, OutputOpt, RegistryOpt, ValidateFormat
 
 if TYPE_CHECKING:
+    from rarereg.config import Config
     from rarereg.render.document import Findings, Rule
+    from rarereg.validate import Changes
 
 
 def command(
@@ -72,60 +74,27 @@ def command(
     Example: rarereg validate --format github
     """
     from rarereg.cli.terminal import progress
-    from rarereg.loader import registry_root_of
     from rarereg.render.document import Findings
     from rarereg.validate import validate as run_validate
 
     cwd = Path.cwd()
-    only = None
-    root = common.registry_path(registry)
-    if paths:
-        missing = [p for p in paths if not p.exists()]
-        if missing:
-            common.fail(f"{missing[0]}: no such file or folder")
-        found = registry_root_of(paths)
-        if found is None and registry is None:
-            common.fail(
-                f"{paths[0]} is not inside a registry (a folder with hospitals/, networks/, "
-                f"campaigns/ or centres/); pass --registry"
-            )
-        root = registry or found or root
-        only = paths
-    from rarereg import config, gitsource, label_checks
-    from rarereg.validate import changed_since as files_changed_since
-
-    try:
-        settings = config.load(root)
-    except config.ConfigError as exc:
-        common.fail(str(exc))
-    changed = None
-    if changed_since is not None:
-        try:
-            changed = files_changed_since(root, cwd, changed_since)
-        except gitsource.GitError as exc:
-            common.fail(f"--changed-since: {exc}")
+    root, only = _target(paths or [], registry)
+    settings = _settings(root)
     today = common.as_of(as_of)
-    window = expiry_window or settings.expiry_window or label_checks.DEFAULT_WINDOW
+    window = expiry_window or settings.expiry_window or _default_window()
     report = run_validate(
         root,
         cwd,
         only,
         today=today,
-        changed=changed,
+        changed=_changed(root, cwd, changed_since),
         cache_dir=common.cache_dir(ctx),
         settings=settings,
         warn_until=common.span(today, window, "--expiry-window"),
         progress=progress("Checking"),
     )
     chosen = fmt.value if fmt is not None else _default_format()
-    doc = Findings(
-        report,
-        _rules(),
-        cwd,
-        repo_root=_repo_root(root),
-        strict=strict,
-        tool_version=__version__,
-    )
+    doc = Findings(report, _rules(), cwd, _repo_root(root), strict, __version__)
     common.present(ctx, doc, chosen, output, no_pager=no_pager)
     if chosen in ("github", "sarif") or output is not None:
         from rarereg.render.text import summary
@@ -134,6 +103,54 @@ def command(
     if chosen == "github":
         _step_summary(doc)
     raise typer.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)
+
+
+def _target(paths: list[Path], registry: Path | None) -> tuple[Path, list[Path] | None]:
+    """The registry to read, and the files to report on (None: all of them)."""
+    from rarereg.loader import registry_root_of
+
+    root = common.registry_path(registry)
+    if not paths:
+        return root, None
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        common.fail(f"{missing[0]}: no such file or folder")
+    found = registry_root_of(paths)
+    if found is None and registry is None:
+        common.fail(
+            f"{paths[0]} is not inside a registry (a folder with hospitals/, networks/, "
+            f"campaigns/ or centres/); pass --registry"
+        )
+    return registry or found or root, paths
+
+
+def _settings(root: Path) -> Config:
+    """The registry's rarereg.toml; a bad one is a usage error naming the file."""
+    from rarereg import config
+
+    try:
+        return config.load(root)
+    except config.ConfigError as exc:
+        common.fail(str(exc))
+
+
+def _default_window() -> str:
+    from rarereg import label_checks
+
+    return label_checks.DEFAULT_WINDOW
+
+
+def _changed(root: Path, cwd: Path, revision: str | None) -> Changes | None:
+    """The files --changed-since names, or None without it."""
+    if revision is None:
+        return None
+    from rarereg import gitsource
+    from rarereg.validate import changed_since
+
+    try:
+        return changed_since(root, cwd, revision)
+    except gitsource.GitError as exc:
+        common.fail(f"--changed-since: {exc}")
 
 
 def _default_format() -> str:

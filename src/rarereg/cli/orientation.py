@@ -18,7 +18,12 @@ START = (
 
 
 def _holdings(cache_dir: Path | None) -> list[str]:
-    from rarereg.loader import RegistryNotFoundError, bundled_registry, find_registry
+    from rarereg.loader import (
+        RegistryNotFoundError,
+        bundled_registry,
+        display_path,
+        find_registry,
+    )
     from rarereg.model import load_registry
     from rarereg.render.safe import terminal
 
@@ -27,7 +32,11 @@ def _holdings(cache_dir: Path | None) -> list[str]:
     except RegistryNotFoundError as exc:
         return [f"No registry here: {terminal(exc)}"]
     reg = load_registry(root, Path.cwd(), cache_dir)
-    where = "the bundled registry" if root == bundled_registry() else terminal(root)
+    where = (
+        "the bundled registry"
+        if root == bundled_registry()
+        else terminal(display_path(root, Path.cwd()))
+    )
     kinds = Counter(c.kind for c in reg.centres.values())
     nets = Counter(n.kind for n in reg.networks.values())
     centres = ", ".join(f"{kinds[k]} {k.upper()}" for k in ("crmr", "ccmr", "crc") if kinds[k])

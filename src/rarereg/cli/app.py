@@ -5,9 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 
@@ -28,8 +27,7 @@ app = typer.Typer(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(NamedTuple):
     """What the root options decided for this run; commands find it in ``ctx.obj``."""
 
     cache_dir: Path | None

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class OutputError(Exception):
     """A document cannot be written in the format asked (e.g. a calendar as CSV)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
+class Options(NamedTuple):
     """How to render: the terminal width (None: natural width), colour, Excel's CSV dialect."""
 
     width: int | None = None
@@ -56,7 +54,9 @@ def renderer(fmt: str) -> Callable[[Any, Options], str]:
 
 def render(fmt: str, document: Any, options: Options | None = None) -> str:
     """``document`` as text in format ``fmt``."""
-    formats: tuple[str, ...] = getattr(document, "FORMATS", ())
+    from rarereg.render.document import FORMATS
+
+    formats = FORMATS.get(type(document), ())
     if fmt not in formats:
         kind = type(document).__name__.lower()
         raise OutputError(f"a {kind} cannot be written as {fmt}; use one of: {', '.join(formats)}")

@@ -8,11 +8,10 @@ column order of CSV and Markdown).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """A table column: the row key, its heading, its priority, and whether it is an id."""
 
     key: str

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from rarereg.render.columns import Column
 
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
 Row = Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(NamedTuple):
     """Rows under a title; ``columns`` shape the terminal, ``fields`` the CSV (default: all)."""
 
     columns: Sequence[Column]
@@ -38,8 +36,7 @@ class Table:
         return list(dict.fromkeys(keys))
 
 
-@dataclass(frozen=True, slots=True)
-class Tables:
+class Tables(NamedTuple):
     """One or more tables, a summary line, and the JSON payload (default: the rows)."""
 
     tables: Sequence[Table]
@@ -54,8 +51,6 @@ class Tables:
     count_rows: bool = False
     """Tell how many rows on stderr (terminal only)."""
 
-    FORMATS = ("table", "json", "csv", "markdown")
-
     def payload(self) -> Any:
         """The JSON document."""
         if self.data is not None:
@@ -65,15 +60,12 @@ class Tables:
         return {t.name or str(n): [dict(r) for r in t.rows] for n, t in enumerate(self.tables)}
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One entity and what points to it (``show``): fields, nested values, related rows."""
 
     view: Mapping[str, Any]
-    tables: Mapping[str, Sequence[Column]] = field(default_factory=dict)
+    tables: Mapping[str, Sequence[Column]] = {}
     """Lists shown as tables, by key; other nested values are shown indented."""
-
-    FORMATS = ("table", "json", "csv")
 
 
 class Rule(Protocol):
@@ -96,8 +88,7 @@ class Rule(Protocol):
         """What it means and what to do."""
 
 
-@dataclass(frozen=True, slots=True)
-class Findings:
+class Findings(NamedTuple):
     """A validation report, with what SARIF and GitHub need to place it in a repository."""
 
     report: Report
@@ -107,8 +98,6 @@ class Findings:
     """The repository root (git's top level): paths for GitHub are relative to it."""
     strict: bool = False
     tool_version: str = ""
-
-    FORMATS = ("text", "json", "csv", "github", "sarif")
 
     def repo_path(self, shown: str) -> str | None:
         """A finding's path relative to the repository root, POSIX style; None when outside."""
@@ -122,8 +111,7 @@ class Findings:
         return inside.as_posix()
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One all-day calendar event: a label that ends."""
 
     uid: str
@@ -132,17 +120,22 @@ class Event:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class Calendar:
+class Calendar(NamedTuple):
     """Label ends as a calendar; ``stamp`` is when it was made, ``remind_days`` per event."""
 
     events: Sequence[Event]
     stamp: dt.datetime
-    remind: Mapping[str, int] = field(default_factory=dict)
+    remind: Mapping[str, int] = {}
     """Days before each event's day (by uid) to show a reminder."""
     remind_label: str = ""
 
-    FORMATS = ("ics",)
-
 
 Document = Tables | Record | Findings | Calendar
+
+FORMATS: dict[type, tuple[str, ...]] = {
+    Tables: ("table", "json", "csv", "markdown"),
+    Record: ("table", "json", "csv"),
+    Findings: ("text", "json", "csv", "github", "sarif"),
+    Calendar: ("ics",),
+}
+"""The formats each kind of document can be written in."""

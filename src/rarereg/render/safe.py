@@ -7,7 +7,6 @@ text through the function for its destination, and nothing else escapes text.
 
 from __future__ import annotations
 
-import html as _html
 import re
 from typing import Any
 
@@ -123,15 +122,19 @@ def markdown(value: Any) -> str:
     ``@name`` would notify a GitHub user or team: a zero-width space after ``@`` (written as
     an entity, so it shows in the source) keeps it plain text.
     """
+    import html as markup
+
     text = terminal(" ".join(scalar_text(value).split()))
-    text = _html.escape(text, quote=False)
+    text = markup.escape(text, quote=False)
     text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(), text)
     return text.replace("@", "@&#8203;")
 
 
 def html(value: Any) -> str:
     """Text for HTML: controls shown, markup characters escaped (quotes too, for attributes)."""
-    return _html.escape(terminal(value, keep_newlines=True), quote=True)
+    import html as markup
+
+    return markup.escape(terminal(value, keep_newlines=True), quote=True)
 
 
 def github_data(value: Any) -> str:

@@ -392,3 +392,43 @@ def test_json_and_documents_on_screen_are_inert(
     assert name in csv_text  # a pipe or a file gets the data as it is
     assert terminal_document(csv_text).count("A\\u202eB\\x9b2J") == 1
     assert terminal_document("a,b\r\nc\t\x1b\n") == "a,b\r\nc\t\\x1b\n"
+
+
+# --- Start-up: only what the command line needs -----------------------------------------------
+
+
+def _modules_after(args: list[str], tmp_path: Path) -> set[str]:
+    """The modules loaded by a run of rarereg with these arguments."""
+    script = (
+        "import sys\n"
+        f"sys.argv = ['rarereg', *{args!r}]\n"
+        "from rarereg.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "RAREREG_CACHE_DIR": str(tmp_path), "COLUMNS": "80"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    return set(done.stderr.split())
+
+
+def test_rich_loads_only_to_draw_a_table(registry: Path, tmp_path: Path) -> None:
+    """JSON never imports Rich or other commands; a table does import Rich."""
+    as_json = _modules_after(["list", "-r", str(registry), "-f", "json"], tmp_path)
+    assert "rarereg.cli.list_" in as_json
+    assert not any(m == "rich" or m.startswith("rich.") for m in as_json)
+    assert "rarereg.cli.validate" not in as_json and "rarereg.cli.compare" not in as_json
+    as_table = _modules_after(["list", "-r", str(registry)], tmp_path)
+    assert "rich.table" in as_table
+
+
+def test_the_command_run_is_found_after_root_options() -> None:
+    """Root options and their values are skipped; help and unknown words build every command."""
+    from rarereg.cli import _command_in
+
+    assert _command_in(["list", "--kind", "crmr"]) == "list"
+    assert _command_in(["--no-cache", "--cache-dir", "show", "expiring"]) == "expiring"
+    assert _command_in(["--help"]) is None
+    assert _command_in(["lisst"]) is None
+    assert _command_in([]) is None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from rarereg.cli.app import EXIT_USAGE, Run
+from rarereg.cli.root import EXIT_USAGE, Run
 
 if TYPE_CHECKING:
     from rarereg.model import Registry

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rarereg.cli import common
-from rarereg.cli.app import EXIT_FINDINGS, EXIT_OK
 from rarereg.cli.options import (
     CompareFormat,
     ExcelOpt,
@@ -20,6 +19,7 @@ from rarereg.cli.options import (
     RegistryOpt,
     format_option,
 )
+from rarereg.cli.root import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from rarereg.compare import Diff

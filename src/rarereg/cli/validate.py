@@ -11,8 +11,8 @@ import typer
 
 from rarereg import __version__
 from rarereg.cli import common
-from rarereg.cli.app import EXIT_FINDINGS, EXIT_OK
 from rarereg.cli.options import AsOfOpt, NoPagerOpt, OutputOpt, RegistryOpt, ValidateFormat
+from rarereg.cli.root import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from rarereg.config import Config

@@ -1,10 +1,11 @@
-"""The Typer application, its root options and the entry point."""
+"""The Typer application (without its commands), its root options, and running it."""
 
 from __future__ import annotations
 
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NamedTuple
 
@@ -83,8 +84,8 @@ def _root(
         typer.echo(orientation(ctx.obj.cache_dir), nl=False)
 
 
-def main() -> None:
-    """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
+def run(register: Callable[[], None]) -> None:
+    """Run the app once ``register`` has added its commands; a closed pipe or Ctrl-C is quiet."""
     # A run is short and builds many objects but no cycles worth collecting (see gcpause).
     gc.disable()
     from rarereg.interrupt import Interrupted, on_ctrl_c
@@ -94,10 +95,9 @@ def main() -> None:
         # The most common probe answers before Typer builds the command tree.
         print(f"rarereg {__version__}")
         return
-    from rarereg.cli import app as full_app  # the package registers every command
-
+    register()
     try:
-        full_app()
+        app()
     except BrokenPipeError:
         # The reader (e.g. `head`) went away; silence the flush at exit too.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -200,9 +200,9 @@ def test_job_summary_says_when_github_hides_annotations(
     )
     assert result.stdout.count("::error ") == 12
     assert summary.read_text().endswith(
-        "> GitHub shows at most 10 error and 10 warning annotations per step: 2 errors are not "
-        "shown on the files. The step's log lists every finding; `--format sarif` uploads them "
-        "all to code scanning.\n"
+        "> GitHub shows at most 10 error and 10 warning annotations per step (and 50 per job): "
+        "2 errors are not shown on the files. The step's log lists every finding; "
+        "`--format sarif` uploads them all to code scanning.\n"
     )
 
 

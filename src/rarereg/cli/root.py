@@ -109,8 +109,10 @@ def run(register: Callable[[], None]) -> None:
     except Exception as exc:  # a bug in rarereg: one line, and the details on request
         if os.environ.get("RAREREG_DEBUG"):
             raise
+        from rarereg.render.safe import terminal
+
         typer.echo(
-            f"rarereg: internal error: {type(exc).__name__}: {exc} (this is a bug; "
+            f"rarereg: internal error: {type(exc).__name__}: {terminal(exc)} (this is a bug; "
             f"rerun with RAREREG_DEBUG=1 for details and report it)",
             err=True,
         )

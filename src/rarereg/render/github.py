@@ -17,6 +17,8 @@ from rarereg.render.text import summary
 
 SHOWN_PER_TYPE = 10
 """Annotations of one type (error, warning) GitHub shows for one step."""
+SHOWN_PER_JOB = 50
+"""Annotations GitHub shows for a whole job."""
 
 
 def render(doc: Any, _options: Any) -> str:
@@ -70,7 +72,8 @@ def step_summary(doc: Findings) -> str:
         lines += [
             "",
             f"> GitHub shows at most {SHOWN_PER_TYPE} error and {SHOWN_PER_TYPE} warning "
-            f"annotations per step: {left} are not shown on the files. The step's log lists "
-            "every finding; `--format sarif` uploads them all to code scanning.",
+            f"annotations per step (and {SHOWN_PER_JOB} per job): {left} are not shown on the "
+            "files. The step's log lists every finding; `--format sarif` uploads them all to "
+            "code scanning.",
         ]
     return "\n".join(lines) + "\n"

@@ -216,8 +216,8 @@ def read_csv(text: str, delimiter: str = ",") -> list[list[str]]:
 
 @pytest.fixture
 def hostile(make_registry: Callable[[Data], Path], base_data: Data) -> Path:
-    """Names a spreadsheet would misread: CR, LF, formulas, both separators."""
-    base_data["centres"]["cracmo"]["name"] = "\r=3+3"
+    """Names a spreadsheet would misread: LF, formulas, both separators (CR is refused)."""
+    base_data["centres"]["cracmo"]["name"] = "=3+3\n@SUM(1)"
     base_data["centres"]["lupus"]["name"] = "Lupus\nnew line, comma; =HYPERLINK(1)"
     base_data["centres"]["ccmr-lupus-lille"]["name"] = "-2+3"
     base_data["campaigns"]["campaign-2023"]["end"] = "2025-05-22"
@@ -232,11 +232,23 @@ def test_csv_quotes_cr_and_lf_and_defuses_formulas(runner: CliRunner, hostile: P
     names = {r[header.index("id")]: r[header.index("name")] for r in rows[1:]}
     assert len(rows) == 1 + 4
     assert names == {
-        "cracmo": "'\r'=3+3",
+        "cracmo": "'=3+3\n'@SUM(1)",
         "lupus": "Lupus\nnew line, comma; '=HYPERLINK(1)",
         "ccmr-lupus-lille": "'-2+3",
     }
     assert '"Lupus\nnew line, comma; \'=HYPERLINK(1)"' in result.stdout
+
+
+def test_csv_quotes_a_carriage_return() -> None:
+    """Validation refuses CR in values; the CSV renderer still keeps CR then =3+3 in one cell."""
+    from rarereg.render import Options, render
+    from rarereg.render.columns import col
+    from rarereg.render.document import Table, Tables
+
+    doc = Tables([Table([col("id"), col("name")], [{"id": "x", "name": "\r=3+3"}])])
+    for excel, delimiter in ((False, ","), (True, ";")):
+        text = render("csv", doc, Options(excel=excel)).removeprefix("\ufeff")
+        assert read_csv(text, delimiter) == [["id", "name"], ["x", "'\r'=3+3"]]
 
 
 def test_csv_guards_text_never_numbers(runner: CliRunner, hostile: Path) -> None:
@@ -262,7 +274,7 @@ def test_excel_csv(runner: CliRunner, hostile: Path) -> None:
     text = raw.decode("utf-8-sig")
     rows = read_csv(text, delimiter=";")
     assert rows[0][:3] == ["id", "name", "acronym"]
-    assert len(rows) == 5 and text.endswith("\r\n")
+    assert len(rows) == 1 + 4 and text.endswith("\r\n")
     assert run(runner, "list", "-r", hostile, "--excel").exit_code == 2
 
 
@@ -312,12 +324,15 @@ def test_every_table_command_offers_json_and_csv(runner: CliRunner, registry: Pa
 def test_markdown_neutralises_mentions_and_controls(
     runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
 ) -> None:
-    """@team and control characters in data do not notify or drive anything."""
-    base_data["hospitals"]["chu-lille"]["name"] = "CHU @octo-org/admins\x1b[31m <b>x</b>"
+    """@team and HTML in data do not notify or render; control characters do not drive."""
+    from rarereg.render.safe import markdown
+
+    base_data["hospitals"]["chu-lille"]["name"] = "CHU @octo-org/admins <b>x</b>"
     registry = make_registry(base_data)
     result = run(runner, "report", "-r", registry, "--by", "hospital", "-f", "markdown")
-    assert "@octo" not in result.stdout and "\x1b" not in result.stdout
-    assert r"CHU @&#8203;octo-org/admins\\x1b\[31m &lt;b&gt;x&lt;/b&gt;" in result.stdout
+    assert "@octo" not in result.stdout
+    assert "| chu-lille | CHU @&#8203;octo-org/admins &lt;b&gt;x&lt;/b&gt; |" in result.stdout
+    assert markdown("a\x1b[31m\u202eb\nc") == r"a\\x1b\[31m\\u202eb c"
 
 
 # --- iCalendar --------------------------------------------------------------------------------

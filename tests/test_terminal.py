@@ -63,20 +63,43 @@ def test_file_name_with_newline_cannot_forge_a_finding(
     assert "x\\x0aFORGED.yaml" in result.stdout
 
 
-def test_escape_sequences_and_bidi_are_neutralised(
+EVIL = "Evil \x1b[2J\x1b]0;pwned\x07 \u202eenil\u202c \x9b31m"
+"""Text that would clear the screen, retitle the window, reverse the line and recolour."""
+
+
+def _inert(text: str) -> bool:
+    return not any(c in text for c in ("\x1b", "\x07", "\u202e", "\u202c", "\x9b"))
+
+
+def test_escape_sequences_and_bidi_in_findings_are_neutralised(
     runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
 ) -> None:
-    """ESC and a right-to-left override in a name show as visible escapes, in any command."""
-    base_data["centres"]["cracmo"]["name"] = "Evil \x1b[2J\x1b]0;pwned\x07 \u202eenil\u202c"
+    """A key, a value and a file name full of escapes: validate shows them inert."""
+    base_data["centres"]["cracmo"]["name"] = EVIL
     registry = make_registry(base_data)
-    table = run(runner, "list", "-r", registry, "--hospital", "CHU Lille")
-    shown = run(runner, "show", "cracmo", "-r", registry)
     (registry / "centres" / "lupus.yaml").write_text('"bogus\\e[31m": 1\n', encoding="utf-8")
+    (registry / "hospitals" / "\x1b[31mred\u202e.yaml").write_text("id: x\n", encoding="utf-8")
     checked = run(runner, "validate", "-r", registry)
-    for text in (table.stdout, shown.stdout, checked.stdout, checked.stderr):
-        assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
-    assert "\\x1b[2J" in table.stdout and "\\u202eenil\\u202c" in table.stdout
+    listed = run(runner, "list", "-r", registry)
+    for text in (checked.stdout, checked.stderr, listed.stdout, listed.stderr):
+        assert _inert(text)
     assert "bogus\\x1b[31m" in checked.stdout
+    assert "\\x1b[31mred\\u202e.yaml" in checked.stdout
+
+
+def test_every_terminal_renderer_neutralises_data() -> None:
+    """Data that validation would refuse still reaches the screen inert from every renderer."""
+    from rarereg.render import Options, render
+    from rarereg.render.columns import CENTRES, SHOW_TABLES
+    from rarereg.render.document import Record, Table, Tables
+
+    row = {"id": "x", "kind": "crmr", "name": EVIL, "hospital_name": EVIL, "erns": [EVIL]}
+    table = render("table", Tables([Table(CENTRES, [row], title=EVIL)], summary=EVIL), Options(80))
+    view = {"id": "x", "name": EVIL, "label": {"note": EVIL}, "sources": [{"note": EVIL}]}
+    record = render("table", Record({**view, "sites": [row]}, SHOW_TABLES), Options(80))
+    for text in (table, record):
+        assert _inert(text)
+        assert "\\x1b[2J\\x1b]0;pwned\\x07" in text and "\\u202eenil\\u202c" in text
 
 
 def test_error_messages_are_neutralised(runner: CliRunner, registry: Path) -> None:
@@ -376,21 +399,20 @@ def _block(text: str, key: str) -> list[str]:
     return lines[start:end]
 
 
-def test_json_and_documents_on_screen_are_inert(
-    runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
-) -> None:
-    """JSON escapes C1 and bidi characters (same data); CSV on a terminal shows them escaped."""
+def test_json_and_documents_on_screen_are_inert() -> None:
+    """JSON escapes C1 and bidi characters (same data); CSV shown on a terminal is made inert."""
+    from rarereg.render import render
+    from rarereg.render.columns import CENTRES
+    from rarereg.render.document import Table, Tables
     from rarereg.render.safe import terminal_document
 
-    name = "A\u202eB\x9b2J"
-    base_data["centres"]["cracmo"]["name"] = name
-    registry = make_registry(base_data)
-    out = run(runner, "list", "-r", registry, "-f", "json").stdout
-    assert "\u202e" not in out and "\x9b" not in out and "\\u202eB\\u009b2J" in out
-    assert {r["name"] for r in json.loads(out)} >= {name}
-    csv_text = run(runner, "list", "-r", registry, "-f", "csv").stdout
-    assert name in csv_text  # a pipe or a file gets the data as it is
-    assert terminal_document(csv_text).count("A\\u202eB\\x9b2J") == 1
+    doc = Tables([Table(CENTRES, [{"id": "x", "name": EVIL}])])
+    as_json = render("json", doc)
+    assert "\u202e" not in as_json and "\x9b" not in as_json and "\\u202eenil" in as_json
+    assert json.loads(as_json) == [{"id": "x", "name": EVIL}]
+    as_csv = render("csv", doc)
+    assert EVIL in as_csv  # a pipe or a file gets the data as it is
+    assert _inert(terminal_document(as_csv))
     assert terminal_document("a,b\r\nc\t\x1b\n") == "a,b\r\nc\t\\x1b\n"
 
 

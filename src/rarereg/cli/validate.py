@@ -171,7 +171,9 @@ def _repo_root(root: Path) -> Path | None:
 
 def _rules() -> Sequence[Rule]:
     """The rule catalogue SARIF describes."""
-    return ()
+    from rarereg.rules import catalog
+
+    return catalog()
 
 
 def _step_summary(doc: Findings) -> None:

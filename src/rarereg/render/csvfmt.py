@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rarereg.render import Options, OutputError, safe
-from rarereg.render.document import Findings, Record, Row, Table, Tables
+from rarereg.render.document import Findings, Record, Table, Tables
 
 
 def render(doc: Any, options: Options) -> str:
@@ -76,4 +76,4 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
-__all__ = ["Row", "flatten", "render", "write"]
+__all__ = ["flatten", "render", "write"]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rarereg.render import Options, OutputError, safe
-from rarereg.render.columns import Column, col
+from rarereg.render.columns import Column
 from rarereg.render.document import Record, Row, Table, Tables
 
 # Between two columns: a space, a rule, a space; no outer edge (room for one more column).
@@ -198,4 +198,4 @@ def _nested(value: Any, indent: str, width: int | None) -> list[str]:
     return lines
 
 
-__all__ = ["col", "draw", "layout", "record", "render"]
+__all__ = ["draw", "layout", "record", "render"]

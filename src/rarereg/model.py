@@ -280,15 +280,23 @@ def _build(entries: list[Entry], failed: frozenset[str]) -> Registry:
     return reg
 
 
-def load_registry(root: Path, cwd: Path, cache_dir: Path | None = None) -> Registry:
+def load_registry(
+    root: Path,
+    cwd: Path,
+    cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Registry:
     """Load the registry for queries: files that pass validation, the others listed as skipped.
 
     A file fails when validation (with the registry's settings) reports an error in it that
-    does not depend on the day: a query may ask about another day than today.
+    does not depend on the day: a query may ask about another day than today. ``progress`` is
+    told how many files are done as they are read.
     """
     from rarereg import loader, rules, validate
 
-    report, loaded = validate.run(root, cwd, cache_dir=cache_dir, need_entries=True)
+    report, loaded = validate.run(
+        root, cwd, cache_dir=cache_dir, need_entries=True, progress=progress
+    )
     codes = rules.by_code()
     failed = frozenset(
         f.path

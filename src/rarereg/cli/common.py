@@ -84,12 +84,14 @@ def resolve(reg: Registry, filters: Filters) -> Resolved:
 
 def load(ctx: typer.Context, explicit: Path | None) -> Registry:
     """The registry, files with errors left out (with a warning naming the first)."""
+    from rarereg.cli.terminal import progress
     from rarereg.config import ConfigError
     from rarereg.model import load_registry
 
+    root = registry_path(explicit)
     try:
         # Queries leave out what validation fails, with the registry's settings.
-        reg = load_registry(registry_path(explicit), Path.cwd(), cache_dir(ctx))
+        reg = load_registry(root, Path.cwd(), cache_dir(ctx), progress("Reading the registry"))
     except ConfigError as exc:
         fail(str(exc))
     if reg.skipped:

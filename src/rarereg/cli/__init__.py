@@ -32,6 +32,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("expiring", "expiring"),
     ("report", "report"),
     ("compare", "compare"),
+    ("export", "export"),
+    ("site", "site"),
 )
 """Command name and the module of ``rarereg.cli`` that defines its ``command`` function."""
 

@@ -75,7 +75,9 @@ def write(text: str, *, page: bool) -> None:
     pager.wait()
 
 
-def progress(label: str, stream: TextIO | None = None) -> Callable[[int, int], None] | None:
+def progress(
+    label: str, stream: TextIO | None = None, unit: str = "files"
+) -> Callable[[int, int], None] | None:
     """A progress callback for long work, or None where no one is watching a terminal.
 
     The line appears after half a second (quick runs stay silent), is updated at most ten
@@ -98,7 +100,7 @@ def progress(label: str, stream: TextIO | None = None) -> Callable[[int, int], N
         if now - started < 0.5 or now - state["shown"] < 0.1:
             return
         state["shown"] = now
-        out.write(f"\r{label}: {done:,}/{total:,} files")
+        out.write(f"\r{label}: {done:,}/{total:,} {unit}")
         out.flush()
 
     return tell

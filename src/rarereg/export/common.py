@@ -1,0 +1,131 @@
+"""What every export shares: the date it speaks for, progress, facts' sources, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rarereg import __version__
+from rarereg.labels import labelled_on
+from rarereg.model import Centre, Registry
+
+Progress = Callable[[int, int, str], None]
+"""Called as progress(done, total, what): the CLI shows it on a terminal, tests record it."""
+
+
+def no_progress(done: int, total: int, what: str) -> None:
+    """The default: report nothing."""
+
+
+class ExportError(Exception):
+    """An export that cannot be written as asked (a usage or input error, not a crash)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The registry as published: centres labelled on ``as_of``, and the facts about the run."""
+
+    reg: Registry
+    as_of: dt.date
+
+    @property
+    def centres(self) -> list[Centre]:
+        """Centres in id order (exports never depend on file-system order)."""
+        return [self.reg.centres[k] for k in sorted(self.reg.centres)]
+
+
+def snapshot(reg: Registry, as_of: dt.date) -> Snapshot:
+    """The registry as labelled on ``as_of`` (hospitals, networks, campaigns are kept whole)."""
+    return Snapshot(labelled_on(reg, as_of), as_of)
+
+
+def generated_at() -> str | None:
+    """The build time, only when SOURCE_DATE_EPOCH gives it: exports are otherwise timeless."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def about(snap: Snapshot) -> dict[str, Any]:
+    """What an export says about itself, with stable keys."""
+    info: dict[str, Any] = {
+        "generator": f"rarereg {__version__}",
+        "as_of": snap.as_of.isoformat(),
+        "centres": len(snap.reg.centres),
+        "hospitals": len(snap.reg.hospitals),
+        "networks": len(snap.reg.networks),
+        "campaigns": len(snap.reg.campaigns),
+    }
+    stamp = generated_at()
+    if stamp is not None:
+        info["generated"] = stamp
+    return info
+
+
+def registry_file(reg: Registry, entity_id: str) -> str | None:
+    """The entity's file relative to the registry root (``centres/x.yaml``), whatever the cwd."""
+    path = reg.paths.get(entity_id)
+    if path is None:
+        return None
+    return "/".join(path.replace(os.sep, "/").split("/")[-2:])
+
+
+def sources_of(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An entity's sources, as written."""
+    found = raw.get("sources") or []
+    return [dict(s) for s in found if isinstance(s, Mapping)]
+
+
+def diseases_of(centre: Centre) -> list[dict[str, Any]]:
+    """A centre's diseases when its file lists them (the field is optional and newer)."""
+    found = centre.raw.get("diseases") or []
+    return [dict(d) for d in found if isinstance(d, Mapping) and d.get("name")]
+
+
+def orpha_code(value: Any) -> str | None:
+    """An ORPHAcode as bare digits, whether written 536 or 'ORPHA:536'."""
+    if value is None:
+        return None
+    text = str(value).strip().removeprefix("ORPHA:")
+    return text if text.isdigit() else None
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to build into; renamed onto ``path`` only on success.
+
+    On any failure the temporary file is removed and ``path`` is left as it was.
+    """
+    folder = path.parent if str(path.parent) else Path()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        # mkstemp makes the file private; a published file gets the usual permissions.
+        Path(tmp).chmod(0o666 & ~_umask())
+        yield Path(tmp)
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader never sees half of it."""
+    with atomic_path(path) as tmp, tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -1,0 +1,66 @@
+"""The registry as JSON documents and CSV tables: one file per kind, in a folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rarereg.export import tables
+from rarereg.export.common import (
+    ExportError,
+    Progress,
+    Snapshot,
+    about,
+    no_progress,
+    write_bytes_atomic,
+)
+from rarereg.render import csvfmt
+
+KINDS = ("hospitals", "networks", "campaigns", "centres")
+
+
+def _dump(data: Any) -> bytes:
+    # Keys sorted: the files diff well in git whatever order the YAML was written in.
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def documents(snap: Snapshot) -> dict[str, list[dict[str, Any]]]:
+    """Each kind's entities as written in the registry (every reference is an id), by id."""
+    reg = snap.reg
+    return {kind: [getattr(reg, kind)[k].raw for k in sorted(getattr(reg, kind))] for kind in KINDS}
+
+
+def json_document(snap: Snapshot) -> bytes:
+    """The whole registry as one JSON document (for stdout and pipes)."""
+    return _dump({"about": about(snap), **documents(snap)})
+
+
+def json_files(snap: Snapshot) -> dict[str, bytes]:
+    """``hospitals.json`` … ``centres.json`` and ``about.json``."""
+    files = {f"{kind}.json": _dump(items) for kind, items in documents(snap).items()}
+    files["about.json"] = _dump(about(snap))
+    return files
+
+
+def csv_files(snap: Snapshot) -> dict[str, bytes]:
+    """One CSV per table (the SQLite export's tables), cells as every rarereg CSV writes them."""
+    out = {}
+    for t in tables.build(snap):
+        columns = list(t.columns)
+        rows: list[list[Any]] = [columns, *([row.get(c) for c in columns] for row in t.rows)]
+        out[f"{t.name}.csv"] = csvfmt.write(rows).encode()
+    return out
+
+
+def write_folder(files: dict[str, bytes], folder: Path, progress: Progress = no_progress) -> None:
+    """Each file written atomically into ``folder`` (created if needed)."""
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{folder} is a file; give a folder for this format")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    for done, (name, data) in enumerate(sorted(files.items()), 1):
+        write_bytes_atomic(folder / name, data)
+        progress(done, len(files), name)

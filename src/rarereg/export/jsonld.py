@@ -1,0 +1,170 @@
+"""The registry as schema.org JSON-LD: hospitals, networks and centres as one graph."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rarereg.export.common import (
+    Progress,
+    Snapshot,
+    about,
+    diseases_of,
+    no_progress,
+    orpha_code,
+    sources_of,
+)
+from rarereg.export.fhir import FINESS_SYSTEM, KIND_DISPLAY
+from rarereg.model import Campaign, Centre, Hospital, Network
+
+BASE = "urn:rarereg:"
+"""Node ids are ``urn:rarereg:<id>`` (ids are unique across kinds); a site can pass its own."""
+
+
+def _node(base: str, entity_id: str) -> dict[str, str]:
+    return {"@id": f"{base}{entity_id}"}
+
+
+def _same_as(raw: dict[str, Any]) -> dict[str, Any]:
+    return {"url": raw["website"]} if raw.get("website") else {}
+
+
+def _cited(raw: dict[str, Any]) -> dict[str, Any]:
+    urls = [s["url"] for s in sources_of(raw) if s.get("url")]
+    return {"citation": urls} if urls else {}
+
+
+def _hospital(snap: Snapshot, h: Hospital, base: str) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": f"{base}{h.id}",
+        "@type": "Hospital",
+        "identifier": h.id,
+        "name": h.name,
+    }
+    if h.aliases:
+        node["alternateName"] = list(h.aliases)
+    if h.finess:
+        node["identifier"] = [
+            h.id,
+            {"@type": "PropertyValue", "propertyID": FINESS_SYSTEM, "value": h.finess},
+        ]
+    city = snap.reg.hospital_attr(h.id, "city")
+    region = snap.reg.hospital_attr(h.id, "region")
+    if city or region:
+        address = {"@type": "PostalAddress", "addressCountry": "FR"}
+        if city:
+            address["addressLocality"] = city
+        if region:
+            address["addressRegion"] = region
+        node["address"] = address
+    if h.parent:
+        node["parentOrganization"] = _node(base, h.parent)
+    return {**node, **_same_as(h.raw), **_cited(h.raw)}
+
+
+def _network(n: Network, base: str) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": f"{base}{n.id}",
+        "@type": "MedicalOrganization",
+        "identifier": n.id,
+        "name": n.name,
+        "alternateName": list(dict.fromkeys([n.acronym, *n.aliases])),
+        "description": KIND_DISPLAY[n.kind],
+    }
+    if n.erns:
+        node["memberOf"] = [_node(base, e) for e in n.erns]
+    if n.host:
+        node["parentOrganization"] = _node(base, n.host)
+    return {**node, **_same_as(n.raw), **_cited(n.raw)}
+
+
+def _centre(snap: Snapshot, c: Centre, base: str) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": f"{base}{c.id}",
+        "@type": "MedicalOrganization",
+        "identifier": c.id,
+        "name": c.name,
+        "description": KIND_DISPLAY[c.kind],
+    }
+    names = [a for a in (c.acronym, *c.aliases) if a]
+    if names:
+        node["alternateName"] = list(dict.fromkeys(names))
+    hospitals = list(dict.fromkeys(s.hospital for s in c.sites))
+    node["parentOrganization"] = [_node(base, h) for h in hospitals]
+    node["location"] = [_node(base, h) for h in hospitals]
+    networks = ([c.network] if c.network else []) + list(c.erns)
+    if c.reference_centre:
+        networks.append(c.reference_centre)
+    if networks:
+        node["memberOf"] = [_node(base, n) for n in networks]
+    diseases = diseases_of(c)
+    if diseases:
+        node["knowsAbout"] = [_disease(d) for d in diseases]
+    start, end = snap.reg.label_dates(c)
+    if c.label is not None:
+        node["hasCredential"] = _label(c, start, end, base)
+    return {**node, **_same_as(c.raw), **_cited(c.raw)}
+
+
+def _disease(d: dict[str, Any]) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "MedicalCondition", "name": d["name"]}
+    code = orpha_code(d.get("orpha"))
+    if code:
+        node["code"] = {"@type": "MedicalCode", "codeValue": code, "codingSystem": "ORPHA"}
+    return node
+
+
+def _label(c: Centre, start: str | None, end: str | None, base: str) -> dict[str, Any]:
+    assert c.label is not None
+    credential: dict[str, Any] = {
+        "@type": "EducationalOccupationalCredential",
+        "credentialCategory": "label",
+        "recognizedBy": _node(base, c.label.campaign),
+    }
+    if start:
+        credential["validFrom"] = start
+    if end:
+        credential["expires"] = end
+    return credential
+
+
+def _campaign(c: Campaign, base: str) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": f"{base}{c.id}",
+        "@type": "Event",
+        "identifier": c.id,
+        "name": c.name,
+    }
+    if c.start:
+        node["startDate"] = c.start
+    if c.end:
+        node["endDate"] = c.end
+    return {**node, **_cited(c.raw)}
+
+
+def graph(snap: Snapshot, base: str = BASE, progress: Progress = no_progress) -> dict[str, Any]:
+    """One JSON-LD document: the schema.org context and every entity as a node."""
+    reg = snap.reg
+    nodes: list[dict[str, Any]] = []
+    nodes.extend(_hospital(snap, reg.hospitals[k], base) for k in sorted(reg.hospitals))
+    progress(1, 4, "hospitals")
+    nodes.extend(_network(reg.networks[k], base) for k in sorted(reg.networks))
+    progress(2, 4, "networks")
+    nodes.extend(_campaign(reg.campaigns[k], base) for k in sorted(reg.campaigns))
+    progress(3, 4, "campaigns")
+    nodes.extend(_centre(snap, c, base) for c in snap.centres)
+    progress(4, 4, "centres")
+    info = about(snap)
+    dataset = {
+        "@id": f"{base}dataset",
+        "@type": "Dataset",
+        "name": "rarereg: France's rare-disease care network",
+        "temporalCoverage": info["as_of"],
+        "version": info["generator"],
+    }
+    return {"@context": "https://schema.org", "@graph": [dataset, *nodes]}
+
+
+def to_bytes(data: dict[str, Any]) -> bytes:
+    """JSON-LD as published: indented, UTF-8."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()

@@ -1,0 +1,79 @@
+"""One entry point for every format: what goes where, and which need a file or a folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from rarereg.export.common import ExportError, Progress, no_progress, snapshot
+from rarereg.model import Registry
+
+FORMATS = ("sqlite", "json", "csv", "fhir", "jsonld")
+FOLDER_FORMATS = frozenset({"json", "csv"})
+"""With -o these write a folder, one file per kind."""
+
+
+def export(
+    reg: Registry,
+    fmt: str,
+    output: Path | None,
+    as_of: dt.date,
+    progress: Progress = no_progress,
+    datasette_metadata: Path | None = None,
+) -> bytes | None:
+    """Write ``fmt`` to ``output`` (atomically), or return its bytes for stdout when None."""
+    snap = snapshot(reg, as_of)
+    if fmt == "sqlite":
+        if output is None:
+            raise ExportError("sqlite needs a file: add -o FILE.db")
+        if output.is_dir():
+            raise ExportError(f"{output} is a folder; give a file name, e.g. {output}/rarereg.db")
+        from rarereg.export import sqlite
+
+        _writable(output)
+        sqlite.write(snap, output, progress)
+        if datasette_metadata is not None:
+            from rarereg.export.common import write_bytes_atomic
+
+            meta = sqlite.datasette_metadata(snap, output.stem)
+            text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+            write_bytes_atomic(datasette_metadata, text.encode())
+        return None
+    if datasette_metadata is not None:
+        raise ExportError("--datasette-metadata goes with the sqlite format")
+    if fmt in FOLDER_FORMATS:
+        from rarereg.export import flat
+
+        if output is None:
+            if fmt == "csv":
+                raise ExportError("csv writes one file per table: add -o FOLDER")
+            return flat.json_document(snap)
+        files = flat.json_files(snap) if fmt == "json" else flat.csv_files(snap)
+        flat.write_folder(files, output, progress)
+        return None
+    if fmt == "fhir":
+        from rarereg.export import fhir
+
+        data = fhir.to_bytes(fhir.bundle(snap, progress))
+    elif fmt == "jsonld":
+        from rarereg.export import jsonld
+
+        data = jsonld.to_bytes(jsonld.graph(snap, progress=progress))
+    else:
+        raise ExportError(f"unknown format '{fmt}'; one of: {', '.join(FORMATS)}")
+    if output is None:
+        return data
+    if output.is_dir():
+        raise ExportError(f"{output} is a folder; give a file name")
+    _writable(output)
+    from rarereg.export.common import write_bytes_atomic
+
+    write_bytes_atomic(output, data)
+    return None
+
+
+def _writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: no folder {folder}")

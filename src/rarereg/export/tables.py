@@ -1,0 +1,281 @@
+"""The registry as relational tables: one row per fact, ids for every reference.
+
+Shared by the CSV and SQLite exports so that both say the same thing with the same names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rarereg.export.common import Snapshot, diseases_of, orpha_code, registry_file, sources_of
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table: its columns (name → SQLite type), key, references, searchable columns."""
+
+    name: str
+    columns: dict[str, type]
+    pk: tuple[str, ...]
+    references: tuple[tuple[str, str], ...] = ()
+    """(column, table): the column holds an id of that table."""
+    search: tuple[str, ...] = ()
+    index: tuple[str, ...] = ()
+    rows: list[Row] = field(default_factory=list)
+
+
+def _cols(names: str, ints: str = "") -> dict[str, type]:
+    """Columns by name: text, except those named in ``ints``."""
+    whole = set(ints.split())
+    return {n: int if n in whole else str for n in names.split()}
+
+
+def _spec() -> list[Table]:
+    """Every table, in the order they are created (referenced tables first)."""
+    return [
+        Table(
+            "hospitals",
+            _cols("id name aliases parent legal_entity city region finess website notes file"),
+            ("id",),
+            (("parent", "hospitals"), ("legal_entity", "hospitals")),
+            ("name", "aliases", "city"),
+            ("region", "city"),
+        ),
+        Table(
+            "published_counts",
+            _cols(
+                "hospital as_of crmr ccmr crc platform source_url source_document",
+                ints="crmr ccmr crc platform",
+            ),
+            ("hospital",),
+            (("hospital", "hospitals"),),
+        ),
+        Table(
+            "networks",
+            _cols("id kind acronym name aliases host coordinator website notes file"),
+            ("id",),
+            (("host", "hospitals"),),
+            ("name", "acronym", "aliases"),
+            ("kind",),
+        ),
+        Table(
+            "network_erns",
+            _cols("network ern"),
+            ("network", "ern"),
+            (("network", "networks"), ("ern", "networks")),
+            index=("ern",),
+        ),
+        Table(
+            "campaigns",
+            _cols("id name aliases start end legal_basis notes file"),
+            ("id",),
+            search=("name", "aliases"),
+        ),
+        Table(
+            "centres",
+            _cols(
+                "id kind name acronym aliases network reference_centre status  "
+                "labelled_since label_start label_end sites_incomplete website notes  "
+                "file",
+                ints="sites_incomplete",
+            ),
+            ("id",),
+            (("network", "networks"), ("reference_centre", "centres")),
+            ("name", "acronym", "aliases"),
+            ("kind", "network", "label_end"),
+        ),
+        Table(
+            "labels",
+            _cols("centre campaign start end note"),
+            ("centre",),
+            (("centre", "centres"), ("campaign", "campaigns")),
+            index=("campaign",),
+        ),
+        Table(
+            "sites",
+            _cols(
+                "centre position hospital legal_entity role department lead city  region",
+                ints="position",
+            ),
+            ("centre", "position"),
+            (("centre", "centres"), ("hospital", "hospitals"), ("legal_entity", "hospitals")),
+            ("department", "lead"),
+            ("hospital", "legal_entity", "role", "region", "city"),
+        ),
+        Table(
+            "centre_erns",
+            _cols("centre ern"),
+            ("centre", "ern"),
+            (("centre", "centres"), ("ern", "networks")),
+            index=("ern",),
+        ),
+        Table(
+            "diseases",
+            _cols("centre position name orpha synonyms age_group", ints="position"),
+            ("centre", "position"),
+            (("centre", "centres"),),
+            ("name", "synonyms"),
+            ("orpha",),
+        ),
+        Table(
+            "sources",
+            _cols("entity position url retrieved document title as_of note", ints="position"),
+            ("entity", "position"),
+            index=("document",),
+        ),
+    ]
+
+
+def _list(values: Any) -> list[str] | None:
+    """A list field as a list (None when empty, so CSV and SQLite show nothing)."""
+    items = [str(v) for v in values or ()]
+    return items or None
+
+
+def build(snap: Snapshot) -> list[Table]:
+    """Every table, filled; ``diseases`` only when some centre lists its diseases."""
+    tables = {t.name: t for t in _spec()}
+    reg = snap.reg
+    for h in sorted(reg.hospitals.values(), key=lambda x: x.id):
+        tables["hospitals"].rows.append(
+            {
+                "id": h.id,
+                "name": h.name,
+                "aliases": _list(h.aliases),
+                "parent": h.parent,
+                "legal_entity": reg.legal_entity(h.id),
+                "city": reg.hospital_attr(h.id, "city"),
+                "region": reg.hospital_attr(h.id, "region"),
+                "finess": h.finess,
+                "website": h.raw.get("website"),
+                "notes": h.raw.get("notes"),
+                "file": registry_file(reg, h.id),
+            }
+        )
+        counts = h.raw.get("published_counts")
+        if isinstance(counts, Mapping):
+            source = counts.get("source") or {}
+            tables["published_counts"].rows.append(
+                {
+                    "hospital": h.id,
+                    "as_of": counts.get("as_of"),
+                    **{k: counts.get(k) for k in ("crmr", "ccmr", "crc", "platform")},
+                    "source_url": source.get("url"),
+                    "source_document": source.get("document"),
+                }
+            )
+    for n in sorted(reg.networks.values(), key=lambda x: x.id):
+        tables["networks"].rows.append(
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "acronym": n.acronym,
+                "name": n.name,
+                "aliases": _list(n.aliases),
+                "host": n.host,
+                "coordinator": n.raw.get("coordinator"),
+                "website": n.raw.get("website"),
+                "notes": n.raw.get("notes"),
+                "file": registry_file(reg, n.id),
+            }
+        )
+        tables["network_erns"].rows.extend({"network": n.id, "ern": e} for e in n.erns)
+    for c in sorted(reg.campaigns.values(), key=lambda x: x.id):
+        tables["campaigns"].rows.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "aliases": _list(c.aliases),
+                "start": c.start,
+                "end": c.end,
+                "legal_basis": c.raw.get("legal_basis"),
+                "notes": c.raw.get("notes"),
+                "file": registry_file(reg, c.id),
+            }
+        )
+    _centre_rows(snap, tables)
+    for kind in ("hospitals", "networks", "campaigns"):
+        entities: Mapping[str, Any] = getattr(reg, kind)
+        _source_rows(tables["sources"], entities)
+    _source_rows(tables["sources"], reg.centres)
+    tables["sources"].rows.sort(key=lambda r: (r["entity"], r["position"]))
+    return [t for t in tables.values() if t.name != "diseases" or t.rows]
+
+
+def _centre_rows(snap: Snapshot, tables: dict[str, Table]) -> None:
+    reg = snap.reg
+    for c in snap.centres:
+        start, end = reg.label_dates(c)
+        incomplete = c.raw.get("sites_incomplete")
+        tables["centres"].rows.append(
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "name": c.name,
+                "acronym": c.acronym,
+                "aliases": _list(c.aliases),
+                "network": c.network,
+                "reference_centre": c.reference_centre,
+                "status": c.raw.get("status"),
+                "labelled_since": c.raw.get("labelled_since"),
+                "label_start": start,
+                "label_end": end,
+                "sites_incomplete": None if incomplete is None else int(bool(incomplete)),
+                "website": c.raw.get("website"),
+                "notes": c.raw.get("notes"),
+                "file": registry_file(reg, c.id),
+            }
+        )
+        if c.label is not None:
+            tables["labels"].rows.append(
+                {
+                    "centre": c.id,
+                    "campaign": c.label.campaign,
+                    "start": c.label.start,
+                    "end": c.label.end,
+                    "note": c.label.note,
+                }
+            )
+        for i, s in enumerate(c.sites, 1):
+            tables["sites"].rows.append(
+                {
+                    "centre": c.id,
+                    "position": i,
+                    "hospital": s.hospital,
+                    "legal_entity": reg.legal_entity(s.hospital),
+                    "role": s.role,
+                    "department": s.department,
+                    "lead": s.lead,
+                    "city": reg.hospital_attr(s.hospital, "city"),
+                    "region": reg.hospital_attr(s.hospital, "region"),
+                }
+            )
+        tables["centre_erns"].rows.extend({"centre": c.id, "ern": e} for e in c.erns)
+        for i, d in enumerate(diseases_of(c), 1):
+            tables["diseases"].rows.append(
+                {
+                    "centre": c.id,
+                    "position": i,
+                    "name": d["name"],
+                    "orpha": orpha_code(d.get("orpha")),
+                    "synonyms": _list(d.get("synonyms")),
+                    "age_group": d.get("age_group"),
+                }
+            )
+
+
+def _source_rows(table: Table, entities: Mapping[str, Any]) -> None:
+    for entity_id, entity in entities.items():
+        for i, s in enumerate(sources_of(entity.raw), 1):
+            table.rows.append(
+                {
+                    "entity": entity_id,
+                    "position": i,
+                    **{k: s.get(k) for k in ("url", "retrieved", "document", "title", "as_of")},
+                    "note": s.get("note"),
+                }
+            )

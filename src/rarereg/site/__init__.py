@@ -1,0 +1,1 @@
+"""A static website of the registry: plain HTML, inline SVG charts, client-side search."""

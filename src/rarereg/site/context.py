@@ -1,0 +1,110 @@
+"""What every page needs to know: the snapshot, which pages exist, and how to link to them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rarereg.export.common import Snapshot, diseases_of, orpha_code
+from rarereg.query import normalise
+from rarereg.site.html import Markup, el, esc
+
+KIND_NAMES = {
+    "crmr": "Reference centre (CRMR)",
+    "ccmr": "Competence centre (CCMR)",
+    "crc": "Resource and competence centre (CRC)",
+    "platform": "Expertise platform",
+    "fsmr": "Filière (FSMR)",
+    "ern": "European Reference Network (ERN)",
+}
+
+
+@dataclass(slots=True)
+class Disease:
+    """A disease or group of diseases as the centres' files name it, and who covers it."""
+
+    key: str
+    name: str
+    orpha: str | None
+    synonyms: list[str] = field(default_factory=list)
+    centres: list[tuple[str, str | None]] = field(default_factory=list)
+    """(centre id, age group) pairs."""
+
+
+def disease_key(d: dict[str, Any]) -> str:
+    """A disease's page name: its ORPHAcode when known, else its normalised name."""
+    code = orpha_code(d.get("orpha"))
+    if code:
+        return f"orpha-{code}"
+    slug = "-".join(normalise(str(d["name"])).split())[:80]
+    if slug:
+        return slug
+    return "disease-" + hashlib.blake2b(str(d["name"]).encode(), digest_size=6).hexdigest()
+
+
+def collect_diseases(snap: Snapshot) -> dict[str, Disease]:
+    """Every disease named by a centre of the snapshot, by page name."""
+    found: dict[str, Disease] = {}
+    for centre in snap.centres:
+        for d in diseases_of(centre):
+            key = disease_key(d)
+            entry = found.setdefault(key, Disease(key, str(d["name"]), orpha_code(d.get("orpha"))))
+            for synonym in d.get("synonyms") or ():
+                if synonym not in entry.synonyms and synonym != entry.name:
+                    entry.synonyms.append(str(synonym))
+            entry.centres.append((centre.id, d.get("age_group")))
+    return dict(sorted(found.items(), key=lambda kv: (kv[1].name.casefold(), kv[0])))
+
+
+@dataclass(slots=True)
+class Ctx:
+    """The site being built."""
+
+    snap: Snapshot
+    documents: frozenset[str]
+    """Source documents copied into the site (linked as sources/<name>)."""
+    diseases: dict[str, Disease]
+
+    def exists(self, section: str, key: str) -> bool:
+        """Whether the page ``section/key.html`` is built."""
+        reg = self.snap.reg
+        tables: dict[str, Mapping[str, object]] = {
+            "centres": reg.centres,
+            "hospitals": reg.hospitals,
+            "networks": reg.networks,
+            "campaigns": reg.campaigns,
+            "diseases": self.diseases,
+        }
+        table = tables[section]
+        return key in table
+
+    def link(self, section: str, key: str | None, text: Any, root: str) -> Markup:
+        """A link to an entity's page, or its text alone when there is no such page."""
+        if key is None:
+            return esc(text)
+        if not self.exists(section, key):
+            return el("span", text, title=f"{key}: not in this snapshot")
+        return el("a", text, href=f"{root}{section}/{key}.html")
+
+    def hospital(self, hospital_id: str | None, root: str) -> Markup:
+        """A link to a hospital, named."""
+        if hospital_id is None:
+            return esc("")
+        h = self.snap.reg.hospitals.get(hospital_id)
+        return self.link("hospitals", hospital_id, h.name if h else hospital_id, root)
+
+    def network(self, network_id: str | None, root: str) -> Markup:
+        """A link to a network, by acronym."""
+        if network_id is None:
+            return esc("")
+        n = self.snap.reg.networks.get(network_id)
+        return self.link("networks", network_id, n.acronym if n else network_id, root)
+
+    def centre(self, centre_id: str | None, root: str) -> Markup:
+        """A link to a centre, named."""
+        if centre_id is None:
+            return esc("")
+        c = self.snap.reg.centres.get(centre_id)
+        return self.link("centres", centre_id, c.name if c else centre_id, root)

@@ -1,0 +1,327 @@
+"""One page per centre, hospital, network, campaign and disease; one list per section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rarereg.export.common import diseases_of, registry_file
+from rarereg.model import Campaign, Centre, Hospital, Network
+from rarereg.site.context import KIND_NAMES, Ctx, Disease, disease_key
+from rarereg.site.html import Markup, el, join
+from rarereg.site.parts import facts, listing, sources, table, web_link
+
+ROOT = "../"
+
+
+def _sorted_centres(centres: list[Centre]) -> list[Centre]:
+    return sorted(centres, key=lambda c: (c.kind, c.name.casefold(), c.id))
+
+
+def _centre_rows(ctx: Ctx, centres: list[Centre]) -> list[list[Any]]:
+    rows = []
+    for c in _sorted_centres(centres):
+        _, end = ctx.snap.reg.label_dates(c)
+        hospitals = list(dict.fromkeys(s.hospital for s in c.sites))
+        rows.append(
+            [
+                ctx.centre(c.id, ROOT),
+                c.kind.upper(),
+                ctx.network(c.network, ROOT),
+                listing([ctx.hospital(h, ROOT) for h in hospitals]),
+                end or "unknown",
+            ]
+        )
+    return rows
+
+
+CENTRE_HEADERS = ("Centre", "Kind", "Filière", "Hospitals", "Label ends")
+
+
+def centre_page(ctx: Ctx, c: Centre) -> Markup:
+    """Everything about one centre, each relation a link."""
+    reg = ctx.snap.reg
+    start, end = reg.label_dates(c)
+    label = c.label
+    body = [
+        el("h1", c.name),
+        el("p", KIND_NAMES.get(c.kind, c.kind), class_="kind"),
+        facts(
+            [
+                ("Id", el("code", c.id)),
+                ("Acronym", c.acronym),
+                ("Also called", listing([Markup(el("span", a)) for a in c.aliases], "; ")),
+                ("Filière", ctx.network(c.network, ROOT) if c.network else None),
+                ("European Reference Networks", listing([ctx.network(e, ROOT) for e in c.erns])),
+                (
+                    "Reference centre",
+                    ctx.centre(c.reference_centre, ROOT) if c.reference_centre else None,
+                ),
+                ("Status", c.raw.get("status")),
+                ("Labelled since", c.raw.get("labelled_since")),
+                (
+                    "Labelling campaign",
+                    ctx.link("campaigns", label.campaign, _campaign_name(ctx, label.campaign), ROOT)
+                    if label
+                    else None,
+                ),
+                ("Label starts", start),
+                ("Label ends", end),
+                ("About the label's dates", label.note if label else None),
+                ("Website", web_link(c.raw.get("website"))),
+                ("Notes", c.raw.get("notes")),
+            ]
+        ),
+        el("h2", "Sites"),
+    ]
+    site_rows = [
+        [
+            ctx.hospital(s.hospital, ROOT),
+            s.role or "not stated",
+            s.department,
+            s.lead,
+            reg.hospital_attr(s.hospital, "city"),
+            reg.hospital_attr(s.hospital, "region"),
+        ]
+        for s in c.sites
+    ]
+    body.append(
+        table(
+            f"Sites of {c.name}",
+            ("Hospital", "Role", "Department", "Lead", "City", "Region"),
+            site_rows,
+        )
+    )
+    if c.raw.get("sites_incomplete"):
+        body.append(el("p", "The sources list only some of this centre's sites."))
+    if c.kind == "crmr":
+        ccmr = reg.competence_centres(c.id)
+        body.append(el("h2", "Competence centres"))
+        body.append(table("Competence centres", CENTRE_HEADERS, _centre_rows(ctx, ccmr)))
+    diseases = diseases_of(c)
+    if diseases:
+        body.append(el("h2", "Diseases"))
+        items = [
+            el(
+                "li",
+                ctx.link("diseases", disease_key(d), d["name"], ROOT),
+                f" ({d['age_group']})" if d.get("age_group") else None,
+            )
+            for d in diseases
+        ]
+        body.append(el("ul", *items))
+    body.append(sources(ctx, c.raw, ROOT, registry_file(reg, c.id)))
+    return join(body)
+
+
+def _campaign_name(ctx: Ctx, campaign_id: str) -> str:
+    campaign = ctx.snap.reg.campaigns.get(campaign_id)
+    return campaign.name if campaign else campaign_id
+
+
+def hospital_page(ctx: Ctx, h: Hospital) -> Markup:
+    """A hospital: its sites, the centres in it (sites folded in), networks it hosts."""
+    reg = ctx.snap.reg
+    family = reg.with_sites(h.id)
+    counts = h.raw.get("published_counts")
+    body = [
+        el("h1", h.name),
+        el("p", "Geographic site" if h.parent else "Hospital (legal entity)", class_="kind"),
+        facts(
+            [
+                ("Id", el("code", h.id)),
+                ("Also called", listing([Markup(el("span", a)) for a in h.aliases], "; ")),
+                ("Part of", ctx.hospital(h.parent, ROOT) if h.parent else None),
+                ("Sites", listing([ctx.hospital(s, ROOT) for s in sorted(reg.children(h.id))])),
+                ("City", reg.hospital_attr(h.id, "city")),
+                ("Region", reg.hospital_attr(h.id, "region")),
+                ("FINESS", h.finess),
+                ("Website", web_link(h.raw.get("website"))),
+                ("Notes", h.raw.get("notes")),
+            ]
+        ),
+    ]
+    if isinstance(counts, dict):
+        body.append(_published(ctx, counts))
+    rows = []
+    for c in _sorted_centres(list(reg.centres.values())):
+        for s in c.sites:
+            if s.hospital in family:
+                rows.append(
+                    [
+                        ctx.centre(c.id, ROOT),
+                        c.kind.upper(),
+                        s.role or "not stated",
+                        s.department,
+                        ctx.hospital(s.hospital, ROOT),
+                    ]
+                )
+    body.append(el("h2", "Centres"))
+    body.append(
+        table(f"Centres at {h.name}", ("Centre", "Kind", "Role", "Department", "Site"), rows)
+    )
+    hosted = sorted(n.id for n in reg.networks.values() if n.host in family)
+    if hosted:
+        body.append(el("h2", "Networks hosted"))
+        body.append(el("ul", *(el("li", ctx.network(n, ROOT)) for n in hosted)))
+    body.append(sources(ctx, h.raw, ROOT, registry_file(reg, h.id)))
+    return join(body)
+
+
+def _published(ctx: Ctx, counts: dict[str, Any]) -> Markup:
+    from rarereg.site.parts import source_item
+
+    kinds = [k for k in ("crmr", "ccmr", "crc", "platform") if counts.get(k) is not None]
+    source = counts.get("source")
+    return join(
+        [
+            el("h2", "Counts the hospital publishes"),
+            facts([(k.upper(), counts[k]) for k in kinds] + [("As of", counts.get("as_of"))]),
+            el("ul", source_item(ctx, source, ROOT)) if isinstance(source, dict) else None,
+        ]
+    )
+
+
+def network_page(ctx: Ctx, n: Network) -> Markup:
+    """A filière or an ERN, with its centres."""
+    reg = ctx.snap.reg
+    if n.kind == "fsmr":
+        members = [c for c in reg.centres.values() if c.network == n.id]
+        linked = [ctx.network(e, ROOT) for e in n.erns]
+        linked_term = "European Reference Networks"
+    else:
+        members = [c for c in reg.centres.values() if n.id in c.erns]
+        linked = [ctx.network(f.id, ROOT) for f in _sorted_networks(reg, n.id)]
+        linked_term = "Filières"
+    body = [
+        el("h1", n.name),
+        el("p", KIND_NAMES.get(n.kind, n.kind), class_="kind"),
+        facts(
+            [
+                ("Id", el("code", n.id)),
+                ("Acronym", n.acronym),
+                ("Also called", listing([Markup(el("span", a)) for a in n.aliases], "; ")),
+                ("Host", ctx.hospital(n.host, ROOT) if n.host else None),
+                ("Coordinator", n.raw.get("coordinator")),
+                (linked_term, listing(linked)),
+                ("Website", web_link(n.raw.get("website"))),
+                ("Notes", n.raw.get("notes")),
+            ]
+        ),
+        el("h2", "Centres"),
+        table(f"Centres of {n.acronym}", CENTRE_HEADERS, _centre_rows(ctx, members)),
+        sources(ctx, n.raw, ROOT, registry_file(reg, n.id)),
+    ]
+    return join(body)
+
+
+def _sorted_networks(reg: Any, ern_id: str) -> list[Network]:
+    return sorted(
+        (f for f in reg.networks.values() if ern_id in f.erns), key=lambda f: f.acronym.casefold()
+    )
+
+
+def campaign_page(ctx: Ctx, c: Campaign) -> Markup:
+    """A labelling campaign and the centres it labelled."""
+    reg = ctx.snap.reg
+    labelled = [x for x in reg.centres.values() if x.label and x.label.campaign == c.id]
+    body = [
+        el("h1", c.name),
+        el("p", "Labelling campaign", class_="kind"),
+        facts(
+            [
+                ("Id", el("code", c.id)),
+                ("Also called", listing([Markup(el("span", a)) for a in c.aliases], "; ")),
+                ("Labels start", c.start or "not yet sourced"),
+                ("Labels end", c.end or "not yet sourced"),
+                ("Legal basis", c.raw.get("legal_basis")),
+                ("Notes", c.raw.get("notes")),
+            ]
+        ),
+        el("h2", "Centres labelled"),
+        table(f"Centres labelled in {c.name}", CENTRE_HEADERS, _centre_rows(ctx, labelled)),
+        sources(ctx, c.raw, ROOT, registry_file(reg, c.id)),
+    ]
+    return join(body)
+
+
+def disease_page(ctx: Ctx, d: Disease) -> Markup:
+    """A disease and the centres that cover it (their files are the sources)."""
+    rows = []
+    for centre_id, age in d.centres:
+        c = ctx.snap.reg.centres[centre_id]
+        rows.append(
+            [ctx.centre(c.id, ROOT), c.kind.upper(), ctx.network(c.network, ROOT), age or ""]
+        )
+    return join(
+        [
+            el("h1", d.name),
+            el("p", "Disease or group of diseases", class_="kind"),
+            facts(
+                [
+                    ("ORPHAcode", f"ORPHA:{d.orpha}" if d.orpha else None),
+                    ("Also called", listing([Markup(el("span", s)) for s in d.synonyms], "; ")),
+                ]
+            ),
+            el("h2", "Centres"),
+            table(f"Centres for {d.name}", ("Centre", "Kind", "Filière", "Age group"), rows),
+            el(
+                "p",
+                "Source: the files of the centres above, each listing its own sources.",
+                class_="muted",
+            ),
+        ]
+    )
+
+
+def section_index(ctx: Ctx, section: str) -> tuple[str, Markup]:
+    """The list page of a section: its title and body."""
+    reg = ctx.snap.reg
+    if section == "centres":
+        rows = _centre_rows(ctx, list(reg.centres.values()))
+        return "Centres", join([el("h1", "Centres"), table("All centres", CENTRE_HEADERS, rows)])
+    if section == "hospitals":
+        rows = [
+            [
+                ctx.hospital(h.id, ROOT),
+                ctx.hospital(h.parent, ROOT) if h.parent else "",
+                reg.hospital_attr(h.id, "city"),
+                reg.hospital_attr(h.id, "region"),
+            ]
+            for h in sorted(reg.hospitals.values(), key=lambda h: (h.name.casefold(), h.id))
+        ]
+        return "Hospitals", join(
+            [
+                el("h1", "Hospitals"),
+                table("All hospitals", ("Hospital", "Part of", "City", "Region"), rows),
+            ]
+        )
+    if section == "networks":
+        parts: list[Any] = [el("h1", "Networks")]
+        for kind in ("fsmr", "ern"):
+            nets = sorted(
+                (n for n in reg.networks.values() if n.kind == kind),
+                key=lambda n: n.acronym.casefold(),
+            )
+            rows = [[ctx.network(n.id, ROOT), n.name] for n in nets]
+            parts.append(el("h2", KIND_NAMES[kind]))
+            parts.append(table(KIND_NAMES[kind], ("Acronym", "Name"), rows))
+        return "Networks", join(parts)
+    if section == "campaigns":
+        rows = [
+            [ctx.link("campaigns", c.id, c.name, ROOT), c.start or "", c.end or ""]
+            for c in sorted(reg.campaigns.values(), key=lambda c: (c.start or "9999", c.id))
+        ]
+        return "Campaigns", join(
+            [el("h1", "Campaigns"), table("All campaigns", ("Campaign", "Start", "End"), rows)]
+        )
+    rows = [
+        [
+            ctx.link("diseases", d.key, d.name, ROOT),
+            f"ORPHA:{d.orpha}" if d.orpha else "",
+            len(d.centres),
+        ]
+        for d in ctx.diseases.values()
+    ]
+    return "Diseases", join(
+        [el("h1", "Diseases"), table("All diseases", ("Disease", "ORPHAcode", "Centres"), rows)]
+    )

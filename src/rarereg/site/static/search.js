@@ -11,6 +11,7 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("results");
   var LIMIT = 200;
+  var last = null;
   var LABELS = {
     centre: "centre",
     hospital: "hospital",
@@ -54,6 +55,11 @@
     var kind = value("kind");
     var region = value("region");
     var network = value("network");
+    var state = JSON.stringify([words, what, kind, region, network]);
+    if (state === last) {
+      return; // unchanged: keep the list (a rebuild would swallow a click on a result)
+    }
+    last = state;
     list.textContent = "";
     if (!words.length && !what && !kind && !region && !network) {
       status.textContent = "";

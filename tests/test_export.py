@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from rarereg.export.common import ExportError
 from rarereg.export.run import export
 from rarereg.loader import bundled_registry
 from rarereg.model import Registry, load_registry
@@ -446,3 +447,23 @@ def test_disk_error_is_one_line(
     assert result.stderr.startswith("rarereg: error: cannot write ")
     assert result.stderr.endswith(": No space left on device\n")
     assert list(tmp_path.glob("*.json")) == []
+
+
+def test_a_pipe_is_written_to_not_replaced(registry: Path, tmp_path: Path) -> None:
+    """-o on a FIFO (or /dev/null, /dev/stdout) writes into it instead of renaming over it."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    export(load(registry), "jsonld", fifo, DAY)
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["@context"] == "https://schema.org"
+    with pytest.raises(ExportError, match="is not a regular file; a database needs one"):
+        export(load(registry), "sqlite", fifo, DAY)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

@@ -123,8 +123,20 @@ def _umask() -> int:
     return current
 
 
+def is_special(path: Path) -> bool:
+    """A device or pipe (``/dev/null``, ``/dev/stdout``, a FIFO): written to, never replaced."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader never sees half of it."""
+    """Write ``data`` to ``path`` so that a reader never sees half of it.
+
+    A device or pipe is written to directly: renaming a file onto it would replace it.
+    """
+    if is_special(path):
+        with path.open("wb") as handle:
+            handle.write(data)
+        return
     with atomic_path(path) as tmp, tmp.open("wb") as handle:
         handle.write(data)
         handle.flush()

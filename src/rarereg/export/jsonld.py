@@ -34,20 +34,19 @@ def _cited(raw: dict[str, Any]) -> dict[str, Any]:
     return {"citation": urls} if urls else {}
 
 
-def _hospital(snap: Snapshot, h: Hospital, base: str) -> dict[str, Any]:
+def hospital_node(snap: Snapshot, h: Hospital, base: str) -> dict[str, Any]:
+    """A hospital or site as a schema.org Hospital."""
     node: dict[str, Any] = {
         "@id": f"{base}{h.id}",
         "@type": "Hospital",
-        "identifier": h.id,
+        "identifier": [h.id],
         "name": h.name,
     }
     if h.aliases:
         node["alternateName"] = list(h.aliases)
     if h.finess:
-        node["identifier"] = [
-            h.id,
-            {"@type": "PropertyValue", "propertyID": FINESS_SYSTEM, "value": h.finess},
-        ]
+        finess = {"@type": "PropertyValue", "propertyID": FINESS_SYSTEM, "value": h.finess}
+        node["identifier"] = [h.id, finess]
     city = snap.reg.hospital_attr(h.id, "city")
     region = snap.reg.hospital_attr(h.id, "region")
     if city or region:
@@ -62,27 +61,28 @@ def _hospital(snap: Snapshot, h: Hospital, base: str) -> dict[str, Any]:
     return {**node, **_same_as(h.raw), **_cited(h.raw)}
 
 
-def _network(n: Network, base: str) -> dict[str, Any]:
+def network_node(n: Network, base: str) -> dict[str, Any]:
+    """A filière or an ERN as a MedicalOrganization."""
     node: dict[str, Any] = {
         "@id": f"{base}{n.id}",
         "@type": "MedicalOrganization",
-        "identifier": n.id,
+        "identifier": [n.id],
         "name": n.name,
         "alternateName": list(dict.fromkeys([n.acronym, *n.aliases])),
         "description": KIND_DISPLAY[n.kind],
     }
-    if n.erns:
-        node["memberOf"] = [_node(base, e) for e in n.erns]
-    if n.host:
-        node["parentOrganization"] = _node(base, n.host)
+    # A filière's ERNs and host hospital have no schema.org property that says them truly
+    # (a filière is neither a member of an ERN nor a part of its host): the SQLite and FHIR
+    # exports carry them.
     return {**node, **_same_as(n.raw), **_cited(n.raw)}
 
 
-def _centre(snap: Snapshot, c: Centre, base: str) -> dict[str, Any]:
+def centre_node(snap: Snapshot, c: Centre, base: str) -> dict[str, Any]:
+    """A centre as a MedicalOrganization: member of its networks, part of its hospitals."""
     node: dict[str, Any] = {
         "@id": f"{base}{c.id}",
         "@type": "MedicalOrganization",
-        "identifier": c.id,
+        "identifier": [c.id],
         "name": c.name,
         "description": KIND_DISPLAY[c.kind],
     }
@@ -128,11 +128,12 @@ def _label(c: Centre, start: str | None, end: str | None, base: str) -> dict[str
     return credential
 
 
-def _campaign(c: Campaign, base: str) -> dict[str, Any]:
+def campaign_node(c: Campaign, base: str) -> dict[str, Any]:
+    """A labelling campaign as an Event."""
     node: dict[str, Any] = {
         "@id": f"{base}{c.id}",
         "@type": "Event",
-        "identifier": c.id,
+        "identifier": [c.id],
         "name": c.name,
     }
     if c.start:
@@ -146,13 +147,13 @@ def graph(snap: Snapshot, base: str = BASE, progress: Progress = no_progress) ->
     """One JSON-LD document: the schema.org context and every entity as a node."""
     reg = snap.reg
     nodes: list[dict[str, Any]] = []
-    nodes.extend(_hospital(snap, reg.hospitals[k], base) for k in sorted(reg.hospitals))
+    nodes.extend(hospital_node(snap, reg.hospitals[k], base) for k in sorted(reg.hospitals))
     progress(1, 4, "hospitals")
-    nodes.extend(_network(reg.networks[k], base) for k in sorted(reg.networks))
+    nodes.extend(network_node(reg.networks[k], base) for k in sorted(reg.networks))
     progress(2, 4, "networks")
-    nodes.extend(_campaign(reg.campaigns[k], base) for k in sorted(reg.campaigns))
+    nodes.extend(campaign_node(reg.campaigns[k], base) for k in sorted(reg.campaigns))
     progress(3, 4, "campaigns")
-    nodes.extend(_centre(snap, c, base) for c in snap.centres)
+    nodes.extend(centre_node(snap, c, base) for c in snap.centres)
     progress(4, 4, "centres")
     info = about(snap)
     dataset = {

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from rarereg.export.common import ExportError, Progress, no_progress, snapshot
+from rarereg.export.common import ExportError, Progress, is_special, no_progress, snapshot
 from rarereg.model import Registry
 
 FORMATS = ("sqlite", "json", "csv", "fhir", "jsonld")
@@ -29,6 +29,8 @@ def export(
             raise ExportError("sqlite needs a file: add -o FILE.db")
         if output.is_dir():
             raise ExportError(f"{output} is a folder; give a file name, e.g. {output}/rarereg.db")
+        if is_special(output):
+            raise ExportError(f"{output} is not a regular file; a database needs one")
         from rarereg.export import sqlite
 
         _writable(output)

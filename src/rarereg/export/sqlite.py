@@ -87,14 +87,6 @@ def datasette_metadata(snap: Snapshot, database: str) -> dict[str, Any]:
         "title": "rarereg: France's rare-disease care network",
         "description": f"Centres labelled on {info['as_of']}, their sites, networks and sources.",
         "databases": {
-            database: {
-                "tables": {
-                    name: {"facets": columns, "sort": "id" if name in _BY_ID else None}
-                    for name, columns in facets.items()
-                }
-            }
+            database: {"tables": {name: {"facets": columns} for name, columns in facets.items()}}
         },
     }
-
-
-_BY_ID = {"centres", "hospitals", "networks"}

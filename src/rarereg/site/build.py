@@ -13,10 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rarereg.export.common import ExportError, Progress, generated_at, no_progress, snapshot
-from rarereg.export.jsonld import _campaign as campaign_node
-from rarereg.export.jsonld import _centre as centre_node
-from rarereg.export.jsonld import _hospital as hospital_node
-from rarereg.export.jsonld import _network as network_node
+from rarereg.export.jsonld import campaign_node, centre_node, hospital_node, network_node
 from rarereg.model import Registry
 from rarereg.site import home, layout, pages, search
 from rarereg.site.context import Ctx, collect_diseases

@@ -16,7 +16,7 @@ from rarereg.export.common import ExportError, Progress, generated_at, no_progre
 from rarereg.export.jsonld import campaign_node, centre_node, hospital_node, network_node
 from rarereg.model import Registry
 from rarereg.site import home, layout, pages, search
-from rarereg.site.context import Ctx, collect_diseases
+from rarereg.site.context import Ctx
 from rarereg.site.html import Markup
 
 MARKER = ".rarereg-site"
@@ -44,7 +44,7 @@ def render(
     """Every file of the site, by path relative to OUT/ (pure: nothing is written)."""
     snap = snapshot(reg, as_of)
     documents = _documents(sources_dir)
-    ctx = Ctx(snap, frozenset(documents), collect_diseases(snap))
+    ctx = Ctx.make(snap, frozenset(documents))
     day = as_of.isoformat()
     diseases = bool(ctx.diseases)
     r = snap.reg
@@ -93,24 +93,21 @@ def render(
     sections = ["centres", "hospitals", "networks", "campaigns"] + (
         ["diseases"] if diseases else []
     )
+    inner = layout.frame(pages.ROOT, day, diseases)
     total = len(pending) + len(sections) + 1
     files: dict[str, bytes] = {}
     for done, (path, title, body, node) in enumerate(pending, 1):
         ld = {"@context": "https://schema.org", **node} if node else None
-        files[path] = layout.page(title, body(), pages.ROOT, day, diseases=diseases, jsonld=ld)
+        files[path] = layout.page(title, body(), inner, jsonld=ld)
         progress(done, total, path)
     for done, section in enumerate(sections, len(pending) + 1):
         title, section_body = pages.section_index(ctx, section)
-        files[f"{section}/index.html"] = layout.page(
-            title, section_body, pages.ROOT, day, diseases=diseases
-        )
+        files[f"{section}/index.html"] = layout.page(title, section_body, inner)
         progress(done, total, f"{section}/index.html")
     files["index.html"] = layout.page(
         "Rare-disease centres in France",
         home.home(ctx),
-        home.ROOT,
-        day,
-        diseases=diseases,
+        layout.frame(home.ROOT, day, diseases),
         scripts=("search-index.js", "search.js"),
     )
     progress(total, total, "index.html")

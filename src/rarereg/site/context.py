@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rarereg.export.common import Snapshot, diseases_of, orpha_code
+from rarereg.model import Centre, Site
 from rarereg.query import normalise
 from rarereg.site.html import Markup, el, esc
 
@@ -60,12 +61,39 @@ def collect_diseases(snap: Snapshot) -> dict[str, Disease]:
 
 @dataclass(slots=True)
 class Ctx:
-    """The site being built."""
+    """The site being built, with the registry's links indexed once (pages never scan it all)."""
 
     snap: Snapshot
     documents: frozenset[str]
     """Source documents copied into the site (linked as sources/<name>)."""
     diseases: dict[str, Disease]
+    rank: dict[str, int] = field(default_factory=dict)
+    """Centre id → its place in the order pages list centres (kind, name, id)."""
+    sites_at: dict[str, list[tuple[Centre, Site]]] = field(default_factory=dict)
+    members: dict[str, list[Centre]] = field(default_factory=dict)
+    """Network, ERN, campaign or CRMR id → its centres, in order."""
+    hosted: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, snap: Snapshot, documents: frozenset[str]) -> Ctx:
+        """The context of a snapshot, its indexes built."""
+        ctx = cls(snap, documents, collect_diseases(snap))
+        ordered = sorted(snap.reg.centres.values(), key=lambda c: (c.kind, c.name.casefold(), c.id))
+        ctx.rank = {c.id: i for i, c in enumerate(ordered)}
+        for c in ordered:
+            for site in c.sites:
+                ctx.sites_at.setdefault(site.hospital, []).append((c, site))
+            keys = [c.network, *c.erns, c.reference_centre, c.label.campaign if c.label else None]
+            for key in dict.fromkeys(k for k in keys if k):
+                ctx.members.setdefault(key, []).append(c)
+        for n in sorted(snap.reg.networks.values(), key=lambda n: n.id):
+            if n.host:
+                ctx.hosted.setdefault(n.host, []).append(n.id)
+        return ctx
+
+    def in_order(self, centres: Iterable[Centre]) -> list[Centre]:
+        """Centres in the order pages list them."""
+        return sorted(centres, key=lambda c: self.rank[c.id])
 
     def exists(self, section: str, key: str) -> bool:
         """Whether the page ``section/key.html`` is built."""

@@ -13,13 +13,9 @@ from rarereg.site.parts import facts, listing, sources, table, web_link
 ROOT = "../"
 
 
-def _sorted_centres(centres: list[Centre]) -> list[Centre]:
-    return sorted(centres, key=lambda c: (c.kind, c.name.casefold(), c.id))
-
-
 def _centre_rows(ctx: Ctx, centres: list[Centre]) -> list[list[Any]]:
     rows = []
-    for c in _sorted_centres(centres):
+    for c in ctx.in_order(centres):
         _, end = ctx.snap.reg.label_dates(c)
         hospitals = list(dict.fromkeys(s.hospital for s in c.sites))
         rows.append(
@@ -94,7 +90,7 @@ def centre_page(ctx: Ctx, c: Centre) -> Markup:
     if c.raw.get("sites_incomplete"):
         body.append(el("p", "The sources list only some of this centre's sites."))
     if c.kind == "crmr":
-        ccmr = reg.competence_centres(c.id)
+        ccmr = [x for x in ctx.members.get(c.id, []) if x.reference_centre == c.id]
         body.append(el("h2", "Competence centres"))
         body.append(table("Competence centres", CENTRE_HEADERS, _centre_rows(ctx, ccmr)))
     diseases = diseases_of(c)
@@ -142,24 +138,23 @@ def hospital_page(ctx: Ctx, h: Hospital) -> Markup:
     ]
     if isinstance(counts, dict):
         body.append(_published(ctx, counts))
-    rows = []
-    for c in _sorted_centres(list(reg.centres.values())):
-        for s in c.sites:
-            if s.hospital in family:
-                rows.append(
-                    [
-                        ctx.centre(c.id, ROOT),
-                        c.kind.upper(),
-                        s.role or "not stated",
-                        s.department,
-                        ctx.hospital(s.hospital, ROOT),
-                    ]
-                )
+    at = [pair for member in family for pair in ctx.sites_at.get(member, [])]
+    at.sort(key=lambda pair: (ctx.rank[pair[0].id], pair[0].sites.index(pair[1])))
+    rows = [
+        [
+            ctx.centre(c.id, ROOT),
+            c.kind.upper(),
+            s.role or "not stated",
+            s.department,
+            ctx.hospital(s.hospital, ROOT),
+        ]
+        for c, s in at
+    ]
     body.append(el("h2", "Centres"))
     body.append(
         table(f"Centres at {h.name}", ("Centre", "Kind", "Role", "Department", "Site"), rows)
     )
-    hosted = sorted(n.id for n in reg.networks.values() if n.host in family)
+    hosted = sorted(n for member in family for n in ctx.hosted.get(member, []))
     if hosted:
         body.append(el("h2", "Networks hosted"))
         body.append(el("ul", *(el("li", ctx.network(n, ROOT)) for n in hosted)))
@@ -184,12 +179,11 @@ def _published(ctx: Ctx, counts: dict[str, Any]) -> Markup:
 def network_page(ctx: Ctx, n: Network) -> Markup:
     """A filière or an ERN, with its centres."""
     reg = ctx.snap.reg
+    members = ctx.members.get(n.id, [])
     if n.kind == "fsmr":
-        members = [c for c in reg.centres.values() if c.network == n.id]
         linked = [ctx.network(e, ROOT) for e in n.erns]
         linked_term = "European Reference Networks"
     else:
-        members = [c for c in reg.centres.values() if n.id in c.erns]
         linked = [ctx.network(f.id, ROOT) for f in _sorted_networks(reg, n.id)]
         linked_term = "Filières"
     body = [
@@ -223,7 +217,7 @@ def _sorted_networks(reg: Any, ern_id: str) -> list[Network]:
 def campaign_page(ctx: Ctx, c: Campaign) -> Markup:
     """A labelling campaign and the centres it labelled."""
     reg = ctx.snap.reg
-    labelled = [x for x in reg.centres.values() if x.label and x.label.campaign == c.id]
+    labelled = ctx.members.get(c.id, [])
     body = [
         el("h1", c.name),
         el("p", "Labelling campaign", class_="kind"),

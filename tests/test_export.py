@@ -467,3 +467,25 @@ def test_a_pipe_is_written_to_not_replaced(registry: Path, tmp_path: Path) -> No
     with pytest.raises(ExportError, match="is not a regular file; a database needs one"):
         export(load(registry), "sqlite", fifo, DAY)
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 5])
+def test_streamed_json_is_plain_json_dumps(count: int) -> None:
+    """Batches written one after another give exactly the text of one json.dumps."""
+    import io
+
+    from rarereg.export.common import write_json
+
+    items = [{"id": i, "nested": {"list": [i, "é"]}} for i in range(count)]
+    out = io.BytesIO()
+    write_json(out, {"a": 1, "b": [1, 2]}, "items", iter(items), batch=2)
+    expected = json.dumps({"a": 1, "b": [1, 2], "items": items}, ensure_ascii=False, indent=2)
+    assert out.getvalue().decode() == expected + "\n"
+
+
+@pytest.mark.parametrize("fmt", ["fhir", "jsonld"])
+def test_stdout_and_file_are_the_same_bytes(fmt: str, registry: Path, tmp_path: Path) -> None:
+    """What -o writes is what stdout gets."""
+    reg = load(registry)
+    export(reg, fmt, tmp_path / "out.json", DAY)
+    assert export(reg, fmt, None, DAY) == (tmp_path / "out.json").read_bytes()

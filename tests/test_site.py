@@ -365,3 +365,15 @@ def test_disease_pages_when_centres_list_diseases(registry: Path, tmp_path: Path
     assert "../centres/lupus.html" in parse(out / "diseases" / "orpha-536.html").links
     assert "diseases/index.html" in parse(out / "index.html").links
     assert broken_links(out) == []
+
+
+def test_site_as_of_and_new_parent_folders(
+    runner: CliRunner, registry: Path, tmp_path: Path
+) -> None:
+    """--as-of leaves out centres not labelled that day; missing parent folders are made."""
+    out = tmp_path / "build" / "public"
+    result = run(runner, "site", out, "-r", registry, "--as-of", "2028-01-01")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "centres").iterdir()) == ["cracmo.html", "index.html"]
+    assert "Centres labelled on 2028-01-01." in (out / "index.html").read_text(encoding="utf-8")
+    assert broken_links(out) == []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rarereg import __version__
 from rarereg.labels import labelled_on
@@ -128,16 +129,57 @@ def is_special(path: Path) -> bool:
     return path.exists() and not path.is_file() and not path.is_dir()
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader never sees half of it.
+def write_with(path: Path, fill: Callable[[BinaryIO], None]) -> None:
+    """Let ``fill`` write into ``path`` so that a reader never sees half of the file.
 
     A device or pipe is written to directly: renaming a file onto it would replace it.
     """
     if is_special(path):
         with path.open("wb") as handle:
-            handle.write(data)
+            fill(handle)
         return
     with atomic_path(path) as tmp, tmp.open("wb") as handle:
-        handle.write(data)
+        fill(handle)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader never sees half of it."""
+
+    def fill(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    write_with(path, fill)
+
+
+def write_json(
+    handle: BinaryIO, head: dict[str, Any], key: str, items: Iterable[Any], batch: int = 500
+) -> None:
+    """Write ``{**head, key: items}`` as ``json.dumps(..., indent=2)`` would, and a newline.
+
+    Items are encoded a batch at a time as they come: one call for a large document would hold
+    many times its size in encoder pieces, and a call per item would leave a reference cycle
+    per call behind while the CLI runs with the garbage collector off.
+    """
+    if not head:
+        raise ValueError("write_json needs a non-empty head")
+    opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # the head without "\n}"
+    handle.write(f"{opening},\n  {json.dumps(key)}: [".encode())
+    wrote = False
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= batch:
+            _write_chunk(handle, chunk, wrote)
+            wrote, chunk = True, []
+    if chunk:
+        _write_chunk(handle, chunk, wrote)
+        wrote = True
+    handle.write(b"\n  ]\n}\n" if wrote else b"]\n}\n")
+
+
+def _write_chunk(handle: BinaryIO, chunk: list[Any], after: bool) -> None:
+    # A list at depth 0 puts its items two spaces in; in the document they sit four spaces in.
+    inner = json.dumps(chunk, ensure_ascii=False, indent=2)[2:-2]
+    handle.write(((",\n  " if after else "\n  ") + inner.replace("\n", "\n  ")).encode())

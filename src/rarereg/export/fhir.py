@@ -7,9 +7,10 @@ Plain dictionaries, no FHIR library at run time; the tests validate the output w
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 import uuid
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 from rarereg.export.common import (
     Progress,
@@ -18,6 +19,7 @@ from rarereg.export.common import (
     generated_at,
     no_progress,
     orpha_code,
+    write_json,
 )
 from rarereg.model import Centre, Hospital, Network
 
@@ -300,16 +302,18 @@ def _network_affiliations(snap: Snapshot, n: Network) -> list[dict[str, Any]]:
     return out
 
 
-def bundle(snap: Snapshot, progress: Progress = no_progress) -> dict[str, Any]:
-    """The registry as a FHIR R4 collection Bundle, entries in a fixed order."""
+def entries(snap: Snapshot, progress: Progress = no_progress) -> Iterator[dict[str, Any]]:
+    """The Bundle's entries in a fixed order, made one at a time.
+
+    A large registry's Bundle then never needs to be in memory whole.
+    """
     reg = snap.reg
     hospitals = [reg.hospitals[k] for k in sorted(reg.hospitals)]
     networks = [reg.networks[k] for k in sorted(reg.networks)]
     centres = snap.centres
     total = len(hospitals) + 2 * len(networks) + 2 * len(centres)
-    resources: list[dict[str, Any]] = []
     done = 0
-    steps: list[tuple[str, list[Any], Any]] = [
+    steps: list[tuple[str, list[Any], Callable[[Any], list[dict[str, Any]]]]] = [
         ("hospitals", hospitals, lambda h: _hospital(snap, h)),
         ("networks", networks, lambda n: [_network(n)]),
         ("centres", centres, lambda c: _centre(snap, c)),
@@ -318,9 +322,13 @@ def bundle(snap: Snapshot, progress: Progress = no_progress) -> dict[str, Any]:
     ]
     for what, items, make in steps:
         for item in items:
-            resources.extend(make(item))
+            for r in make(item):
+                yield {"fullUrl": full_url(r["resourceType"], r["id"]), "resource": r}
             done += 1
         progress(done, total, what)
+
+
+def _head(snap: Snapshot) -> dict[str, Any]:
     out: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": resource_id("rarereg", snap.as_of.isoformat()),
@@ -329,12 +337,24 @@ def bundle(snap: Snapshot, progress: Progress = no_progress) -> dict[str, Any]:
     stamp = generated_at()
     if stamp:
         out["timestamp"] = stamp
-    out["entry"] = [
-        {"fullUrl": full_url(r["resourceType"], r["id"]), "resource": r} for r in resources
-    ]
     return out
 
 
-def to_bytes(data: dict[str, Any]) -> bytes:
-    """FHIR JSON as published: indented, UTF-8, keys in FHIR's usual order."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+def bundle(snap: Snapshot, progress: Progress = no_progress) -> dict[str, Any]:
+    """The registry as a FHIR R4 collection Bundle, as data."""
+    return {**_head(snap), "entry": list(entries(snap, progress))}
+
+
+def write(snap: Snapshot, handle: BinaryIO, progress: Progress = no_progress) -> None:
+    """Write the Bundle as published (the text of ``json.dumps(bundle(snap), indent=2)``).
+
+    Entries are encoded as they are made: a large Bundle is never in memory whole.
+    """
+    write_json(handle, _head(snap), "entry", entries(snap, progress))
+
+
+def encode(snap: Snapshot, progress: Progress = no_progress) -> bytes:
+    """The published Bundle as bytes."""
+    out = io.BytesIO()
+    write(snap, out, progress)
+    return out.getvalue()

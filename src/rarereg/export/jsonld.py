@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import io
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from rarereg.export.common import (
     Progress,
@@ -13,6 +14,7 @@ from rarereg.export.common import (
     no_progress,
     orpha_code,
     sources_of,
+    write_json,
 )
 from rarereg.export.fhir import FINESS_SYSTEM, KIND_DISPLAY
 from rarereg.model import Campaign, Centre, Hospital, Network
@@ -143,29 +145,42 @@ def campaign_node(c: Campaign, base: str) -> dict[str, Any]:
     return {**node, **_cited(c.raw)}
 
 
-def graph(snap: Snapshot, base: str = BASE, progress: Progress = no_progress) -> dict[str, Any]:
-    """One JSON-LD document: the schema.org context and every entity as a node."""
+def nodes(snap: Snapshot, base: str = BASE, progress: Progress = no_progress) -> Iterator[Any]:
+    """The graph's nodes: the dataset, then hospitals, networks, campaigns, centres."""
     reg = snap.reg
-    nodes: list[dict[str, Any]] = []
-    nodes.extend(hospital_node(snap, reg.hospitals[k], base) for k in sorted(reg.hospitals))
-    progress(1, 4, "hospitals")
-    nodes.extend(network_node(reg.networks[k], base) for k in sorted(reg.networks))
-    progress(2, 4, "networks")
-    nodes.extend(campaign_node(reg.campaigns[k], base) for k in sorted(reg.campaigns))
-    progress(3, 4, "campaigns")
-    nodes.extend(centre_node(snap, c, base) for c in snap.centres)
-    progress(4, 4, "centres")
     info = about(snap)
-    dataset = {
+    yield {
         "@id": f"{base}dataset",
         "@type": "Dataset",
         "name": "rarereg: France's rare-disease care network",
         "temporalCoverage": info["as_of"],
         "version": info["generator"],
     }
-    return {"@context": "https://schema.org", "@graph": [dataset, *nodes]}
+    yield from (hospital_node(snap, reg.hospitals[k], base) for k in sorted(reg.hospitals))
+    progress(1, 4, "hospitals")
+    yield from (network_node(reg.networks[k], base) for k in sorted(reg.networks))
+    progress(2, 4, "networks")
+    yield from (campaign_node(reg.campaigns[k], base) for k in sorted(reg.campaigns))
+    progress(3, 4, "campaigns")
+    yield from (centre_node(snap, c, base) for c in snap.centres)
+    progress(4, 4, "centres")
 
 
-def to_bytes(data: dict[str, Any]) -> bytes:
-    """JSON-LD as published: indented, UTF-8."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+CONTEXT = {"@context": "https://schema.org"}
+
+
+def graph(snap: Snapshot, base: str = BASE, progress: Progress = no_progress) -> dict[str, Any]:
+    """One JSON-LD document: the schema.org context and every entity as a node."""
+    return {**CONTEXT, "@graph": list(nodes(snap, base, progress))}
+
+
+def write(snap: Snapshot, handle: BinaryIO, progress: Progress = no_progress) -> None:
+    """Write the document as published: indented JSON, UTF-8, nodes encoded as they come."""
+    write_json(handle, CONTEXT, "@graph", nodes(snap, progress=progress))
+
+
+def encode(snap: Snapshot, progress: Progress = no_progress) -> bytes:
+    """The published document as bytes."""
+    out = io.BytesIO()
+    write(snap, out, progress)
+    return out.getvalue()

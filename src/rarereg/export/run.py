@@ -6,7 +6,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from rarereg.export.common import ExportError, Progress, is_special, no_progress, snapshot
+from rarereg.export.common import (
+    ExportError,
+    Progress,
+    is_special,
+    no_progress,
+    snapshot,
+    write_bytes_atomic,
+    write_with,
+)
 from rarereg.model import Registry
 
 FORMATS = ("sqlite", "json", "csv", "fhir", "jsonld")
@@ -36,8 +44,6 @@ def export(
         _writable(output)
         sqlite.write(snap, output, progress)
         if datasette_metadata is not None:
-            from rarereg.export.common import write_bytes_atomic
-
             meta = sqlite.datasette_metadata(snap, output.stem)
             text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
             write_bytes_atomic(datasette_metadata, text.encode())
@@ -54,25 +60,22 @@ def export(
         files = flat.json_files(snap) if fmt == "json" else flat.csv_files(snap)
         flat.write_folder(files, output, progress)
         return None
-    if fmt == "fhir":
-        from rarereg.export import fhir
-
-        data = fhir.to_bytes(fhir.bundle(snap, progress))
-    elif fmt == "jsonld":
-        from rarereg.export import jsonld
-
-        data = jsonld.to_bytes(jsonld.graph(snap, progress=progress))
-    else:
+    if fmt not in ("fhir", "jsonld"):
         raise ExportError(f"unknown format '{fmt}'; one of: {', '.join(FORMATS)}")
-    if output is None:
-        return data
-    if output.is_dir():
-        raise ExportError(f"{output} is a folder; give a file name")
-    _writable(output)
-    from rarereg.export.common import write_bytes_atomic
+    from rarereg.export import fhir, jsonld
 
-    write_bytes_atomic(output, data)
+    encode, write = (fhir.encode, fhir.write) if fmt == "fhir" else (jsonld.encode, jsonld.write)
+    if output is None:
+        return encode(snap, progress)
+    _writable_file(output)
+    write_with(output, lambda handle: write(snap, handle, progress))
     return None
+
+
+def _writable_file(path: Path) -> None:
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name")
+    _writable(path)
 
 
 def _writable(path: Path) -> None:

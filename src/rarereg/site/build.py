@@ -141,8 +141,7 @@ def write(files: dict[str, bytes], out: Path) -> None:
                 f"{out} holds files that rarereg did not write; give an empty or new folder"
             )
     parent = out.parent if str(out.parent) else Path()
-    if not parent.is_dir():
-        raise ExportError(f"cannot write {out}: no folder {parent}")
+    parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     try:
         tmp.chmod(0o755)

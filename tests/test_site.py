@@ -377,3 +377,15 @@ def test_site_as_of_and_new_parent_folders(
     assert sorted(p.name for p in (out / "centres").iterdir()) == ["cracmo.html", "index.html"]
     assert "Centres labelled on 2028-01-01." in (out / "index.html").read_text(encoding="utf-8")
     assert broken_links(out) == []
+
+
+def test_site_refuses_the_current_folder(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Swapping out the folder the shell is in would strand it: refused."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    with pytest.raises(ExportError, match="holds the current folder"):
+        make_site(registry, Path())
+    assert list(here.iterdir()) == []

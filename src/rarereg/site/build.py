@@ -133,6 +133,9 @@ def write(files: dict[str, bytes], out: Path) -> None:
 
     ``out`` must be missing, empty, or a site rarereg built: nothing else is ever deleted.
     """
+    if Path.cwd().resolve().is_relative_to(out.absolute().resolve()):
+        # The folder is swapped for a new one: the shell would be left in a deleted folder.
+        raise ExportError(f"{out} holds the current folder; build the site somewhere else")
     if out.exists():
         if not out.is_dir():
             raise ExportError(f"{out} is a file; give a folder for the site")
@@ -140,7 +143,7 @@ def write(files: dict[str, bytes], out: Path) -> None:
             raise ExportError(
                 f"{out} holds files that rarereg did not write; give an empty or new folder"
             )
-    parent = out.parent if str(out.parent) else Path()
+    parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     try:
@@ -153,7 +156,11 @@ def write(files: dict[str, bytes], out: Path) -> None:
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
             old.rmdir()
             out.replace(old)
-            tmp.replace(out)
+            try:
+                tmp.replace(out)
+            except OSError:
+                old.replace(out)  # put the previous site back
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.replace(out)

@@ -389,3 +389,12 @@ def test_site_refuses_the_current_folder(
     with pytest.raises(ExportError, match="holds the current folder"):
         make_site(registry, Path())
     assert list(here.iterdir()) == []
+
+
+def test_source_documents_published_but_not_links_out(registry: Path, tmp_path: Path) -> None:
+    """Documents in sources/ are copied; a symbolic link to a file elsewhere is not followed."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    (registry / "sources" / "leak.txt").symlink_to(secret)
+    out = make_site(registry, tmp_path / "site")
+    assert sorted(p.name for p in (out / "sources").iterdir()) == ["page.txt"]

@@ -26,12 +26,18 @@ BASE = "urn:rarereg:"
 
 
 def _documents(sources_dir: Path | None) -> dict[str, bytes]:
+    """The registry's source documents, to publish beside the pages that cite them.
+
+    A link to a file outside the folder is left out: publishing must never copy, say, a
+    home-folder file that a symbolic link happens to point at.
+    """
     if sources_dir is None or not sources_dir.is_dir():
         return {}
+    inside = sources_dir.resolve()
     return {
         p.name: p.read_bytes()
         for p in sorted(sources_dir.iterdir())
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not p.name.startswith(".") and p.resolve().parent == inside
     }
 
 

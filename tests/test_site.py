@@ -398,3 +398,17 @@ def test_source_documents_published_but_not_links_out(registry: Path, tmp_path: 
     (registry / "sources" / "leak.txt").symlink_to(secret)
     out = make_site(registry, tmp_path / "site")
     assert sorted(p.name for p in (out / "sources").iterdir()) == ["page.txt"]
+
+
+def test_every_page_is_well_formed_html(
+    bundled_site: Path, make_registry: Any, base_data: dict[str, Any], tmp_path: Path
+) -> None:
+    """An HTML5 parser reports no error on any page (hostile names included)."""
+    import html5lib
+
+    base_data["hospitals"]["chu-reims"]["name"] = HOSTILE
+    out = make_site(make_registry(base_data), tmp_path / "site")
+    for path in [*bundled_site.rglob("*.html"), *out.rglob("*.html")]:
+        parser = html5lib.HTMLParser(strict=False)
+        parser.parse(path.read_bytes())
+        assert parser.errors == [], path

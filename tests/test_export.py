@@ -489,3 +489,14 @@ def test_stdout_and_file_are_the_same_bytes(fmt: str, registry: Path, tmp_path: 
     reg = load(registry)
     export(reg, fmt, tmp_path / "out.json", DAY)
     assert export(reg, fmt, None, DAY) == (tmp_path / "out.json").read_bytes()
+
+
+def test_csv_removes_a_table_that_no_longer_exists(registry: Path, tmp_path: Path) -> None:
+    """diseases.csv from an earlier export goes when no centre lists diseases any more."""
+    out = tmp_path / "csv"
+    export(with_diseases(registry), "csv", out, DAY)
+    assert (out / "diseases.csv").is_file()
+    (out / "notes.txt").write_text("mine")
+    export(load(registry), "csv", out, DAY)
+    assert not (out / "diseases.csv").exists()
+    assert (out / "notes.txt").read_text() == "mine"

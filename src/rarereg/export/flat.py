@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,22 @@ def csv_files(snap: Snapshot) -> dict[str, bytes]:
     return out
 
 
-def write_folder(files: dict[str, bytes], folder: Path, progress: Progress = no_progress) -> None:
-    """Each file written atomically into ``folder`` (created if needed)."""
+def csv_names() -> set[str]:
+    """Every file name the CSV export may write."""
+    return {f"{name}.csv" for name in tables.names()}
+
+
+def write_folder(
+    files: dict[str, bytes],
+    folder: Path,
+    progress: Progress = no_progress,
+    stale: Set[str] = frozenset(),
+) -> None:
+    """Each file written atomically into ``folder`` (created if needed).
+
+    Files named in ``stale`` that this export does not write are removed, so that a table a
+    previous export wrote (``diseases.csv``) cannot outlive the data it came from.
+    """
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file; give a folder for this format")
     try:
@@ -64,3 +79,5 @@ def write_folder(files: dict[str, bytes], folder: Path, progress: Progress = no_
     for done, (name, data) in enumerate(sorted(files.items()), 1):
         write_bytes_atomic(folder / name, data)
         progress(done, len(files), name)
+    for name in sorted(stale - set(files)):
+        (folder / name).unlink(missing_ok=True)

@@ -57,8 +57,10 @@ def export(
             if fmt == "csv":
                 raise ExportError("csv writes one file per table: add -o FOLDER")
             return flat.json_document(snap)
-        files = flat.json_files(snap) if fmt == "json" else flat.csv_files(snap)
-        flat.write_folder(files, output, progress)
+        if fmt == "json":
+            flat.write_folder(flat.json_files(snap), output, progress)
+        else:
+            flat.write_folder(flat.csv_files(snap), output, progress, flat.csv_names())
         return None
     if fmt not in ("fhir", "jsonld"):
         raise ExportError(f"unknown format '{fmt}'; one of: {', '.join(FORMATS)}")

@@ -130,6 +130,11 @@ def _spec() -> list[Table]:
     ]
 
 
+def names() -> list[str]:
+    """Every table an export may hold (``diseases`` only when centres list diseases)."""
+    return [t.name for t in _spec()]
+
+
 def _list(values: Any) -> list[str] | None:
     """A list field as a list (None when empty, so CSV and SQLite show nothing)."""
     items = [str(v) for v in values or ()]

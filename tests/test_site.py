@@ -351,7 +351,12 @@ def test_disease_pages_when_centres_list_diseases(registry: Path, tmp_path: Path
     """Diseases get pages and a menu entry, linked both ways with their centres."""
     reg = load_registry(registry, registry.parent, None)
     reg.centres["lupus"].raw["diseases"] = [
-        {"name": "Lupus systémique", "orpha": "ORPHA:536", "age_group": "both"},
+        {
+            "name": "Lupus systémique",
+            "orpha": "ORPHA:536",
+            "age_group": "both",
+            "sources": [{"url": "https://example.org/lupus", "retrieved": "2026-11-25"}],
+        },
         {"name": "Maladie sans code"},
     ]
     out = tmp_path / "site"
@@ -361,7 +366,8 @@ def test_disease_pages_when_centres_list_diseases(registry: Path, tmp_path: Path
         "maladie-sans-code.html",
         "orpha-536.html",
     ]
-    assert "../diseases/orpha-536.html" in parse(out / "centres" / "lupus.html").links
+    centre = parse(out / "centres" / "lupus.html")
+    assert {"../diseases/orpha-536.html", "https://example.org/lupus"} <= set(centre.links)
     assert "../centres/lupus.html" in parse(out / "diseases" / "orpha-536.html").links
     assert "diseases/index.html" in parse(out / "index.html").links
     assert broken_links(out) == []

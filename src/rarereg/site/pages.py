@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rarereg.export.common import diseases_of, registry_file
+from rarereg.export.common import diseases_of, registry_file, sources_of
 from rarereg.model import Campaign, Centre, Hospital, Network
 from rarereg.site.context import KIND_NAMES, Ctx, Disease, disease_key
 from rarereg.site.html import Markup, el, join
-from rarereg.site.parts import facts, listing, sources, table, web_link
+from rarereg.site.parts import facts, listing, source_item, sources, table, web_link
 
 ROOT = "../"
 
@@ -101,6 +101,9 @@ def centre_page(ctx: Ctx, c: Centre) -> Markup:
                 "li",
                 ctx.link("diseases", disease_key(d), d["name"], ROOT),
                 f" ({d['age_group']})" if d.get("age_group") else None,
+                el("ul", *(source_item(ctx, s, ROOT) for s in sources_of(d)))
+                if sources_of(d)
+                else None,
             )
             for d in diseases
         ]
@@ -163,8 +166,6 @@ def hospital_page(ctx: Ctx, h: Hospital) -> Markup:
 
 
 def _published(ctx: Ctx, counts: dict[str, Any]) -> Markup:
-    from rarereg.site.parts import source_item
-
     kinds = [k for k in ("crmr", "ccmr", "crc", "platform") if counts.get(k) is not None]
     source = counts.get("source")
     return join(

@@ -500,3 +500,18 @@ def test_csv_removes_a_table_that_no_longer_exists(registry: Path, tmp_path: Pat
     export(load(registry), "csv", out, DAY)
     assert not (out / "diseases.csv").exists()
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_json_escapes_what_could_act_on_a_terminal(registry: Path) -> None:
+    """A bidi override in a name is written as a JSON escape: the same data, shown inert.
+
+    Validation refuses such a name; this is the second line of defence.
+    """
+    reg = load(registry)
+    hospital = reg.hospitals["chu-reims"]
+    hospital.name = hospital.raw["name"] = "CHU \u202ede Reims"
+    for fmt in ("json", "fhir", "jsonld"):
+        data = export(reg, fmt, None, DAY)
+        assert data is not None
+        assert "\u202e" not in data.decode(), fmt
+        assert "CHU \\u202ede Reims" in data.decode(), fmt

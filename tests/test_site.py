@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -418,3 +419,27 @@ def test_every_page_is_well_formed_html(
         parser = html5lib.HTMLParser(strict=False)
         parser.parse(path.read_bytes())
         assert parser.errors == [], path
+
+
+class Screen(io.StringIO):
+    """A terminal that records what is written to it."""
+
+    def isatty(self) -> bool:
+        """A terminal."""
+        return True
+
+
+def test_site_progress_counts_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the site build shows pages done; the line is erased at the end."""
+    from rarereg.cli import terminal
+
+    for name in ("CI", "GITHUB_ACTIONS", "RAREREG_NO_PROGRESS"):
+        monkeypatch.delenv(name, raising=False)
+    clock = iter([0.0, 1.0, 2.0])
+    monkeypatch.setattr(terminal.time, "monotonic", lambda: next(clock))
+    screen = Screen()
+    tell = terminal.progress("site", screen, unit="pages")
+    assert tell is not None
+    tell(100, 203)
+    tell(203, 203)
+    assert screen.getvalue() == "\rsite: 100/203 pages\r\x1b[K"

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 from rarereg import __version__
 from rarereg.labels import labelled_on
 from rarereg.model import Centre, Registry
+from rarereg.render.safe import json_text
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(done, total, what): the CLI shows it on a terminal, tests record it."""
@@ -158,13 +159,14 @@ def write_json(
 ) -> None:
     """Write ``{**head, key: items}`` as ``json.dumps(..., indent=2)`` would, and a newline.
 
+    Characters that could act on a terminal are escaped, as in every JSON rarereg writes.
     Items are encoded a batch at a time as they come: one call for a large document would hold
     many times its size in encoder pieces, and a call per item would leave a reference cycle
     per call behind while the CLI runs with the garbage collector off.
     """
     if not head:
         raise ValueError("write_json needs a non-empty head")
-    opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # the head without "\n}"
+    opening = json_text(json.dumps(head, ensure_ascii=False, indent=2)[:-2])  # without "\n}"
     handle.write(f"{opening},\n  {json.dumps(key)}: [".encode())
     wrote = False
     chunk: list[Any] = []
@@ -181,5 +183,5 @@ def write_json(
 
 def _write_chunk(handle: BinaryIO, chunk: list[Any], after: bool) -> None:
     # A list at depth 0 puts its items two spaces in; in the document they sit four spaces in.
-    inner = json.dumps(chunk, ensure_ascii=False, indent=2)[2:-2]
+    inner = json_text(json.dumps(chunk, ensure_ascii=False, indent=2)[2:-2])
     handle.write(((",\n  " if after else "\n  ") + inner.replace("\n", "\n  ")).encode())

@@ -16,14 +16,15 @@ from rarereg.export.common import (
     no_progress,
     write_bytes_atomic,
 )
-from rarereg.render import csvfmt
+from rarereg.render import csvfmt, safe
 
 KINDS = ("hospitals", "networks", "campaigns", "centres")
 
 
 def _dump(data: Any) -> bytes:
     # Keys sorted: the files diff well in git whatever order the YAML was written in.
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return (safe.json_text(text) + "\n").encode()
 
 
 def documents(snap: Snapshot) -> dict[str, list[dict[str, Any]]]:

@@ -15,6 +15,7 @@ from typing import Any
 from rarereg.export.common import ExportError, Progress, generated_at, no_progress, snapshot
 from rarereg.export.jsonld import campaign_node, centre_node, hospital_node, network_node
 from rarereg.model import Registry
+from rarereg.render.safe import json_text
 from rarereg.site import home, layout, pages, search
 from rarereg.site.context import Ctx
 from rarereg.site.html import Markup
@@ -119,6 +120,7 @@ def render(
     progress(total, total, "index.html")
     records = search.index(ctx)
     index_text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    index_text = json_text(index_text)
     files["search-index.json"] = (index_text + "\n").encode()
     # A script, not a fetch of the JSON: browsers refuse fetch() on file:// pages.
     safe = index_text.replace("<", "\\u003c")

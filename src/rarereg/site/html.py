@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rarereg.render.safe import html as safe_html
+from rarereg.render.safe import json_text
 
 
 class Markup(str):
@@ -61,6 +62,6 @@ def el(tag: str, *children: Any, **attrs: Any) -> Markup:
 
 def json_script(data: Any, **attrs: Any) -> Markup:
     """Data in a <script> element that no registry string can close early."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json_text(json.dumps(data, ensure_ascii=False, sort_keys=True))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(el("script", raw(text), **attrs))

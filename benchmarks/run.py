@@ -96,17 +96,12 @@ def git(repo: Path, *args: str) -> None:
 
 def bundled_schemas(out: Path) -> dict[str, Path]:
     """Self-contained schemas (common definitions inlined) for check-jsonschema."""
-    folder = ROOT / "schemas"
-    common = json.loads((folder / "common.schema.json").read_text())
+    from rarereg.schemas import bundled
+
     paths = {}
     for kind in ("hospital", "network", "campaign", "centre"):
-        text = (folder / f"{kind}.schema.json").read_text()
-        text = text.replace("urn:rarereg:schema:common#/$defs/", "#/$defs/")
-        schema = json.loads(text)
-        schema.pop("$id", None)
-        schema["$defs"] = common["$defs"]
         paths[kind] = out / f"{kind}.json"
-        paths[kind].write_text(json.dumps(schema))
+        paths[kind].write_text(json.dumps(bundled(kind)))
     return paths
 
 

@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+from urllib.parse import urljoin
 
-from rarereg.schemas import checked_schemas
+from rarereg.schemas import ID_BASE, checked_schemas, file_name
 
 Check = Callable[[Any], bool]
 
@@ -55,16 +56,20 @@ def _never(_: Any) -> bool:
 def checker(kind: str) -> Check:
     """A compiled predicate for one kind of file; never True for a document jsonschema rejects."""
     schemas = {s["$id"]: s for s in checked_schemas().values()}
-    root = schemas[f"urn:rarereg:schema:{kind}"]
+    root = schemas[ID_BASE + file_name(kind)]
     try:
         return _compile(root, root, schemas)
     except _Unknown:
         return _never
 
 
+def _target(uri: str, base: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> Any:
+    return schemas[urljoin(base["$id"], uri)] if uri else base
+
+
 def _resolve(ref: str, base: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> Any:
     uri, _, pointer = ref.partition("#")
-    node: Any = schemas[uri] if uri else base
+    node: Any = _target(uri, base, schemas)
     for part in filter(None, pointer.split("/")):
         node = node[part]
     return node
@@ -75,7 +80,7 @@ def _compile(
 ) -> Check:
     if "$ref" in schema:
         uri = schema["$ref"].partition("#")[0]
-        target_base = schemas[uri] if uri else base
+        target_base = _target(uri, base, schemas)
         inner = _compile(_resolve(schema["$ref"], base, schemas), target_base, schemas)
         rest = {k: v for k, v in schema.items() if k != "$ref"}
         if not set(rest) - _ANNOTATIONS:

@@ -32,14 +32,31 @@ def schema_dir() -> Path:
     return data_dir("schemas")
 
 
+ID_BASE = "https://rarereg.invalid/schemas/"
+"""Base of the ``$id`` each schema gets in memory (``.invalid``: never fetched).
+
+The files carry no ``$id``: they point at each other by file name
+(``common.schema.json#/$defs/slug``), which editors and check-jsonschema resolve from the
+schema file's own place. In memory each gets ``ID_BASE`` + its file name, so that the same
+relative references resolve in every validator, without reading another file.
+"""
+
+
+def file_name(name: str) -> str:
+    """``centre`` → ``centre.schema.json``: the name other schemas' ``$ref`` use for it."""
+    return f"{name}.schema.json"
+
+
 @cache
 def raw_schemas() -> dict[str, dict[str, Any]]:
-    """Every schema file's content, by kind (and 'common'), read once."""
+    """Every schema file's content, by kind (and 'common'), read once, ``$id`` added."""
     folder = schema_dir()
-    return {
-        path.name.removesuffix(".schema.json"): json.loads(path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.schema.json"))
-    }
+    out = {}
+    for path in sorted(folder.glob("*.schema.json")):
+        name = path.name.removesuffix(".schema.json")
+        content = json.loads(path.read_text(encoding="utf-8"))
+        out[name] = {"$id": ID_BASE + file_name(name), **content}
+    return out
 
 
 def ecma_pattern(pattern: str) -> str:
@@ -103,6 +120,41 @@ def validator(kind: str) -> Any:
     resources = [(s["$id"], Resource.from_contents(s)) for s in raw.values()]
     registry: Registry[Any] = Registry().with_resources(resources)
     return Draft202012Validator(raw[kind], registry=registry)
+
+
+def bundled(kind: str) -> dict[str, Any]:
+    """One kind's schema made self-contained: the shared definitions copied into ``$defs``.
+
+    It validates on its own, with no other file: for editors, check-jsonschema, other tools.
+    """
+    import copy
+
+    raw = raw_schemas()
+    prefix = file_name("common") + "#"
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (
+                    "#" + v[len(prefix) :]
+                    if k == "$ref" and isinstance(v, str) and v.startswith(prefix)
+                    else inline(v)
+                )
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [inline(x) for x in node]
+        return node
+
+    schema = inline(copy.deepcopy(raw[kind]))
+    assert isinstance(schema, dict)
+    del schema["$id"]  # the in-memory one: the bundled copy is fetched from nowhere
+    shared = copy.deepcopy(raw["common"]["$defs"])
+    clash = set(shared) & set(schema.get("$defs", {}))
+    if clash:  # pragma: no cover - a schema author's mistake, caught by the tests
+        raise ValueError(f"{kind} schema redefines shared $defs: {sorted(clash)}")
+    schema["$defs"] = {**schema.get("$defs", {}), **shared}
+    return schema
 
 
 def check(kind: str, doc: YamlDoc, path: str) -> list[Finding]:

@@ -5,6 +5,8 @@ over it, so a reader never sees half of it; the temporary file is removed if any
 A new file gets the permissions the user's umask gives (0644 usually), an existing one keeps
 its own. A symbolic link is followed: the file it points to is replaced, the link stays.
 Anything else (``/dev/null``, ``/dev/stdout``, a FIFO) is written to in place, never replaced.
+With ``exclusive`` (a new registry file), nothing that exists is replaced, not even a dangling
+link: the temporary file is hard-linked into place, which fails if the name is taken.
 """
 
 from __future__ import annotations
@@ -23,8 +25,13 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, newlines as given) to ``path``; see the module docstring."""
+def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write ``text`` (UTF-8, newlines as given) to ``path``; see the module docstring.
+
+    With ``exclusive``, an existing ``path`` raises :class:`FileExistsError`.
+    """
+    if exclusive and os.path.lexists(path):
+        raise FileExistsError(17, "exists", str(path))
     target = Path(os.path.realpath(path))
     try:
         info = target.stat()
@@ -44,8 +51,25 @@ def write_atomic(path: Path, text: str) -> None:
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
-        Path(tmp).replace(target)
+        if exclusive:
+            _link_new(Path(tmp), target)
+        else:
+            Path(tmp).replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        # a file system without hard links: check, then rename (a small window, not none)
+        if os.path.lexists(path):
+            raise FileExistsError(17, "exists", str(path)) from None
+        tmp.replace(path)
+        return
+    tmp.unlink()

@@ -27,6 +27,7 @@ __all__ = [
     "Pos",
     "YamlDoc",
     "decode",
+    "needs_quotes",
     "parse_bytes",
     "parse_text",
 ]
@@ -59,6 +60,25 @@ _HIDDEN_CODES = (
     (re.compile("\ufeff"), "stray-bom", "a byte-order mark"),
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# YAML 1.1 timestamps: other readers turn these into dates or datetimes when unquoted.
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t].*)?\Z")
+
+
+def needs_quotes(text: str) -> bool:
+    """True when ``text``, written unquoted, would be read as something else than this text.
+
+    By this reader (null, boolean, number) or by YAML 1.1 readers (``no``, ``010``, dates):
+    the writers quote such text, so that every reader agrees on it.
+    """
+    return bool(
+        text in _NULLS
+        or text in _BOOLS
+        or _INT.match(text)
+        or _FLOAT.match(text)
+        or _YAML11_BOOL.match(text)
+        or _YAML11_NUMBER.match(text)
+        or _TIMESTAMP.match(text)
+    )
 
 
 class _Stop(Exception):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -296,3 +298,25 @@ def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
     if gitsource.changed_among(repo, commit, settings_files):
         inputs |= Input.SETTINGS
     return Changes(frozenset(files), inputs)
+
+
+def for_api(path: str | Path | None = None, *, today: dt.date | None = None) -> Report:
+    """:func:`rarereg.validate`: the registry found as the CLI finds it, checked as a whole."""
+    import rarereg
+
+    return validate(rarereg.find_registry(path), Path.cwd(), today=today)
+
+
+class _CallableModule(types.ModuleType):
+    """``rarereg.validate(path=None, *, today=None)``: the API's call is this module's.
+
+    A function named ``validate`` in ``rarereg`` would hide this module from
+    ``from rarereg import validate``; the module answers the call instead.
+    """
+
+    def __call__(self, path: str | Path | None = None, *, today: dt.date | None = None) -> Report:
+        """Check the whole registry as ``rarereg validate`` does; see :func:`for_api`."""
+        return for_api(path, today=today)
+
+
+sys.modules[__name__].__class__ = _CallableModule

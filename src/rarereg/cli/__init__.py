@@ -12,7 +12,8 @@ Adding a command takes one new module and one line here:
    to load the registry, fail with a usage error and ``present`` a document
    (:mod:`rarereg.render.document`) in the format asked.
 2. Add ``("my-command", "mycommand")`` to :data:`COMMANDS` below (the order is the order of
-   ``rarereg --help``).
+   ``rarereg --help``). A command group (``rarereg new centre``) is a module with a Typer
+   ``group``, named in :data:`GROUPS`.
 
 ``rarereg.cli.app`` is the Typer application with every command (for tests and tools);
 ``rarereg.cli.main`` is the entry point.
@@ -34,8 +35,15 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("compare", "compare"),
     ("export", "export"),
     ("site", "site"),
+    ("fmt", "fmt"),
+    ("schema", "schema"),
+    ("renew", "renew"),
+    ("import", "import_"),
 )
 """Command name and the module of ``rarereg.cli`` that defines its ``command`` function."""
+
+GROUPS: tuple[tuple[str, str], ...] = (("new", "new"),)
+"""Command groups (``rarereg new centre`` …): name, and the module whose ``group`` it is."""
 
 # Root options that take a value: the word after them is not a command name.
 _ROOT_VALUED = frozenset({"--cache-dir"})
@@ -50,6 +58,11 @@ def register(names: frozenset[str] | None = None) -> Any:
         if name in done or (names is not None and name not in names):
             continue
         app.command(name)(importlib.import_module(f"rarereg.cli.{module}").command)
+    done = {g.name for g in app.registered_groups}
+    for name, module in GROUPS:
+        if name in done or (names is not None and name not in names):
+            continue
+        app.add_typer(importlib.import_module(f"rarereg.cli.{module}").group, name=name)
     return app
 
 
@@ -57,7 +70,7 @@ def _command_in(argv: list[str]) -> str | None:
     """The command a command line runs, when it runs one (not for help or completion)."""
     if any(k.endswith("_COMPLETE") for k in os.environ if k.startswith("_RAREREG")):
         return None
-    names = {name for name, _ in COMMANDS}
+    names = {name for name, _ in (*COMMANDS, *GROUPS)}
     skip = False
     for word in argv:
         if skip:

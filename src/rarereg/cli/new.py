@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from rarereg.cli import common, writing
+from rarereg.cli import common, complete, writing
 from rarereg.cli.options import ErnOpt, RegistryOpt
 from rarereg.cli.root import EXIT_FINDINGS
 from rarereg.cli.writing import DryRunOpt
@@ -122,7 +122,13 @@ def new_centre(
     ] = None,
     acronym: Annotated[str | None, typer.Option("--acronym", metavar="TEXT")] = None,
     network: Annotated[
-        str | None, typer.Option("--network", metavar="FSMR", help="Filière id, acronym or name.")
+        str | None,
+        typer.Option(
+            "--network",
+            metavar="FSMR",
+            autocompletion=complete.networks,
+            help="Filière id, acronym or name.",
+        ),
     ] = None,
     ern: ErnOpt = None,
     reference_centre: Annotated[
@@ -148,7 +154,10 @@ def new_centre(
     hospital: Annotated[
         list[str] | None,
         typer.Option(
-            "--hospital", metavar="NAME", help="A site's hospital (name or id). Repeatable."
+            "--hospital",
+            metavar="NAME",
+            autocompletion=complete.hospitals,
+            help="A site's hospital (name or id). Repeatable.",
         ),
     ] = None,
     role: Annotated[
@@ -218,12 +227,22 @@ def new_hospital(
     name: NameOpt = None,
     parent: Annotated[
         str | None,
-        typer.Option("--parent", metavar="NAME", help="For a site: its legal entity."),
+        typer.Option(
+            "--parent",
+            metavar="NAME",
+            autocompletion=complete.hospitals,
+            help="For a site: its legal entity.",
+        ),
     ] = None,
     city: Annotated[str | None, typer.Option("--city", metavar="CITY")] = None,
     region: Annotated[
         str | None,
-        typer.Option("--region", metavar="REGION", help="One of the 18 regions."),
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            autocompletion=complete.regions,
+            help="One of the 18 regions.",
+        ),
     ] = None,
     finess: Annotated[
         str | None, typer.Option("--finess", metavar="NUMBER", help="9-character FINESS.")
@@ -265,7 +284,10 @@ def new_network(
     acronym: Annotated[str | None, typer.Option("--acronym", metavar="TEXT")] = None,
     kind: Annotated[str | None, typer.Option("--kind", metavar="KIND", help="fsmr or ern.")] = None,
     host: Annotated[
-        str | None, typer.Option("--host", metavar="NAME", help="Host hospital.")
+        str | None,
+        typer.Option(
+            "--host", metavar="NAME", autocompletion=complete.hospitals, help="Host hospital."
+        ),
     ] = None,
     coordinator: Annotated[str | None, typer.Option("--coordinator", metavar="TEXT")] = None,
     ern: ErnOpt = None,

@@ -302,3 +302,21 @@ def test_racy_file_is_compared_by_content(
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same time
     assert codes(registry, cache) == ["finess-key"]
     assert calls == [1]
+
+
+def test_files_swapped_by_renaming_are_read_again(registry: Path, tmp_path: Path) -> None:
+    """Two files of one size and time swapped with `mv`: the cache must not serve either."""
+    folder = registry / "hospitals"
+    text = (folder / "chu-reims.yaml").read_text()
+    for name in ("hosp-aa", "hosp-bb"):
+        (folder / f"{name}.yaml").write_text(text.replace("chu-reims", name))
+    for path in folder.iterdir():
+        os.utime(path, ns=(1_577_836_800_000_000_000, 1_577_836_800_000_000_000))
+    cache = tmp_path / "c"
+    assert "id-mismatch" not in codes(registry, cache)
+    (folder / "hosp-aa.yaml").rename(folder / "tmp")
+    (folder / "hosp-bb.yaml").rename(folder / "hosp-aa.yaml")
+    (folder / "tmp").rename(folder / "hosp-bb.yaml")
+    fresh = [f.code for f in validate(registry, registry.parent).findings]
+    assert fresh.count("id-mismatch") == 2
+    assert codes(registry, cache) == fresh

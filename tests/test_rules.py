@@ -331,3 +331,18 @@ def test_stages_come_from_the_declarations() -> None:
     for rule in rules.catalog():
         if rule.stage is Stage.LOAD:
             assert not rule.inputs & (Input.REGISTRY | Input.DATE | Input.SOURCES_DIR)
+
+
+def test_changed_since_through_a_linked_path(
+    runner: CliRunner, registry: Path, tmp_path: Path
+) -> None:
+    """The registry named through a symbolic link: its changed files are still reported."""
+    committed(registry)
+    path = registry / "centres" / "lupus.yaml"
+    path.write_text(path.read_text().replace("name: ", "name: Centre #3 ", 1))
+    link = tmp_path / "link"
+    link.symlink_to(registry.parent, target_is_directory=True)
+    linked = link / registry.name
+    full = findings(runner, linked)
+    assert full == (1, [("lupus.yaml", "comment-in-value")])
+    assert findings(runner, linked, "--changed-since", "HEAD") == full

@@ -239,6 +239,16 @@ def _inside(path: Path, real_root: Path) -> bool:
         return False
 
 
+def changed_ns(st: os.stat_result) -> int:
+    """When a file last changed, as far as its status tells: the later of its times.
+
+    The modification time alone can be set back (``touch -d``, ``cp -p``) and survives a rename,
+    so two files swapped with ``mv`` keep their sizes and times. The status-change time moves on
+    every write and rename and cannot be set, so a cache keyed by it is not fooled (as git does).
+    """
+    return max(st.st_mtime_ns, st.st_ctime_ns)
+
+
 def _read_raw(path: Path | str, shown: str) -> tuple[bytes | None, int, int, Finding | None]:
     """A file's bytes with its size and time, or the finding that says why it cannot be read."""
     try:
@@ -256,11 +266,11 @@ def _read_raw(path: Path | str, shown: str) -> tuple[bytes | None, int, int, Fin
                     f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit for a "
                     f"registry file"
                 )
-                return None, st.st_size, st.st_mtime_ns, error(shown, (1, 1), "file-too-large", msg)
+                return None, st.st_size, changed_ns(st), error(shown, (1, 1), "file-too-large", msg)
             # Read what fstat says is there (plus one byte, to see a file that grew): asking for
             # MAX_BYTES would allocate 1 MiB per file and shrink it to a mapped page, one
             # memory mapping per file, past the kernel's limit on large registries.
-            return handle.read(st.st_size + 1), st.st_size, st.st_mtime_ns, None
+            return handle.read(st.st_size + 1), st.st_size, changed_ns(st), None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, 0, 0, error(shown, (1, 1), "unreadable", f"cannot read the file: {reason}")
@@ -343,7 +353,7 @@ def _load(
                 size, mtime_ns = stats[i]
             else:
                 st = os.stat(path)  # noqa: PTH116 - a str path from scandir
-                size, mtime_ns = st.st_size, st.st_mtime_ns
+                size, mtime_ns = st.st_size, changed_ns(st)
             record = store.get(path, size, mtime_ns)
         except OSError:
             record = None
@@ -415,9 +425,12 @@ def stamp(root: Path, cwd: Path) -> Stamp | None:
             st = os.stat(path)  # noqa: PTH116 - a str path from scandir
         except OSError:
             return None
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(errors="surrogateescape"))
-        newest = max(newest, st.st_mtime_ns)
-        stats.append((st.st_size, st.st_mtime_ns))
+        changed = changed_ns(st)
+        digest.update(
+            f"{path}\0{st.st_size}\0{changed}\0{st.st_ino}\n".encode(errors="surrogateescape")
+        )
+        newest = max(newest, changed)
+        stats.append((st.st_size, changed))
     return Stamp(digest.hexdigest(), newest, (files, findings), stats)
 
 

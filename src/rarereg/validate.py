@@ -280,6 +280,9 @@ def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
     files: set[str] = set()
     inputs = Input(0)
     base = f"{prefix}/" if prefix else ""
+    # Findings name files under the registry as it was given (perhaps through a link), not
+    # under git's resolved top: changed files are named the same way to be recognised.
+    shown_root = root.absolute()
     for p in gitsource.changed_paths(repo, commit, prefix):
         inner = p[len(base) :]
         folder = inner.split("/", 1)[0]
@@ -287,7 +290,7 @@ def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
             inputs |= Input.SOURCES_DIR
         elif folder in loader.FOLDERS or "/" not in inner:
             inputs |= Input.REGISTRY
-            files.add(loader.display_path(repo / p, cwd))
+            files.add(loader.display_path(os.path.join(shown_root, inner), cwd))  # noqa: PTH118
     top = repo.resolve()
     settings_files = [
         (folder / name).relative_to(top).as_posix()

@@ -346,3 +346,53 @@ def test_changed_since_through_a_linked_path(
     full = findings(runner, linked)
     assert full == (1, [("lupus.yaml", "comment-in-value")])
     assert findings(runner, linked, "--changed-since", "HEAD") == full
+
+
+def test_changed_since_reports_a_new_file_with_a_non_utf8_name(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A new file whose name is not UTF-8 is a change like any other."""
+    import os
+
+    committed(registry)
+    name = os.fsencode(registry / "centres") + b"/bad\xff.yaml"
+    with open(name, "wb"):  # noqa: PTH123 - a bytes path
+        pass
+    full = run(runner, "validate", "-r", registry)
+    assert full.exit_code == 1
+    assert "bad\\xff.yaml:1:1: error[file-name]" in full.stdout
+    since = run(runner, "validate", "-r", registry, "--changed-since", "HEAD")
+    assert (since.exit_code, since.stdout) == (full.exit_code, full.stdout)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("rarereg.toml", b"\xff\xfe\x00binary", "rarereg.toml: not UTF-8 text; save it as UTF-8"),
+        ("pyproject.toml", b'tool = "x"\n', "pyproject.toml: [tool.rarereg] must be a table"),
+        (
+            "pyproject.toml",
+            b'[tool]\nrarereg = "x"\n',
+            "pyproject.toml: [tool.rarereg] must be a table",
+        ),
+        (
+            "rarereg.toml",
+            None,
+            "rarereg.toml: not a regular file; make it a TOML file or remove it",
+        ),
+    ],
+)
+def test_hostile_settings_file_is_a_usage_error(
+    runner: CliRunner, registry: Path, name: str, content: bytes | None, message: str
+) -> None:
+    """A settings file that cannot be used: one line naming it, exit 2, never an internal error."""
+    target = registry / name
+    if content is None:
+        target.mkdir()
+    else:
+        target.write_bytes(content)
+    for args in (["validate"], ["list"]):
+        result = run(runner, *args, "-r", registry)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == f"rarereg: error: {registry}/{message}\n"

@@ -7,6 +7,7 @@ window can be set.
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,14 +73,28 @@ def load(registry_root: Path) -> Config:
     """The settings for a registry, or defaults when it has none."""
     for folder in (registry_root, registry_root.parent):
         own = folder / "rarereg.toml"
-        if own.is_file():
+        if _present(own):
             return _parse(own, _read(own))
         project = folder / "pyproject.toml"
-        if project.is_file():
-            table = _read(project).get("tool", {}).get("rarereg")
+        if _present(project):
+            tool = _read(project).get("tool", {})
+            table = tool.get("rarereg") if isinstance(tool, dict) else tool
             if table is not None:
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{project}: [tool.rarereg] must be a table")
                 return _parse(project, table)
     return Config()
+
+
+def _present(path: Path) -> bool:
+    """True for a settings file; one that is a folder, FIFO or device is refused, not opened."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{path}: not a regular file; make it a TOML file or remove it")
+    return True
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -88,6 +103,8 @@ def _read(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror or exc}") from None
 

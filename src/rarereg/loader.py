@@ -164,7 +164,7 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
             if problem == "skip":
                 continue
             if problem:
-                findings.append(error(_shown(item.path, cwd), (1, 1), "file-name", problem))
+                findings.append(error(shown_path(item.path, cwd), (1, 1), "file-name", problem))
                 continue
             path = item.path
             if item.is_symlink() and not _inside(Path(path), real_root):
@@ -226,7 +226,7 @@ def _is_text(name: str) -> bool:
     return True
 
 
-def _shown(path: str, cwd: Path) -> str:
+def shown_path(path: str, cwd: Path) -> str:
     """A display path that can be printed even when the name is not UTF-8."""
     raw = os.fsencode(display_path(path, cwd))
     return raw.decode("utf-8", "backslashreplace")

@@ -290,7 +290,9 @@ def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
             inputs |= Input.SOURCES_DIR
         elif folder in loader.FOLDERS or "/" not in inner:
             inputs |= Input.REGISTRY
-            files.add(loader.display_path(os.path.join(shown_root, inner), cwd))  # noqa: PTH118
+            path = os.path.join(shown_root, inner)  # noqa: PTH118 - str work
+            # A name that is not UTF-8 is shown with its odd bytes escaped.
+            files.update((loader.display_path(path, cwd), loader.shown_path(path, cwd)))
     top = repo.resolve()
     settings_files = [
         (folder / name).relative_to(top).as_posix()

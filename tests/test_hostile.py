@@ -438,3 +438,23 @@ def test_nfd_names_match(reg: Path) -> None:
         # --hospital knows the name (an unknown one exits 2); p hosts no centre.
         done = rarereg("list", "-r", reg, "--hospital", typed, "-f", "csv")
         assert (done.returncode, done.stdout.count("\n")) == (0, 1), done.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_cache_files_that_are_not_regular_files(reg: Path, tmp_path: Path, kind: str) -> None:
+    """Cache files replaced by FIFOs or links to /dev/zero: ignored, never read (no hang)."""
+    cache = tmp_path / "cache"
+    first = rarereg("--cache-dir", cache, "validate", "-r", reg)
+    assert first.returncode == 0
+    made = sorted(cache.iterdir())
+    assert len(made) == 2
+    for path in made:
+        path.unlink()
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero")
+    for args in (["validate"], ["list", "hospitals", "-f", "csv"]):
+        warm = rarereg("--cache-dir", cache, *args, "-r", reg)
+        cold = rarereg("--no-cache", *args, "-r", reg)
+        assert (warm.returncode, warm.stdout, warm.stderr) == (0, cold.stdout, "")

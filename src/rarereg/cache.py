@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,19 @@ def cache_path(folder: Path, registry_root: Path, fingerprint: str, suffix: str 
     import hashlib
 
     return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}{suffix}"
+
+
+def read_regular(path: Path | str) -> bytes:
+    """A regular file's bytes; anything else (FIFO, device, folder) is an OSError, never read.
+
+    The cache folder is input like any other: a FIFO there would block a plain read forever and
+    a link to /dev/zero would fill the memory.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with open(fd, "rb") as handle:  # noqa: PTH123 - a file descriptor
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        return handle.read()
 
 
 def digest(raw: bytes) -> str:
@@ -186,7 +200,7 @@ def read_cache_file(path: Path) -> dict[str, Any] | None:
     far less than checking every record against its schema again.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
         head, _, body = raw.partition(b"\n")
         header = json.loads(head)
         if (
@@ -218,7 +232,7 @@ def load_results(
     trusted only if its content hash is still the one the findings were computed from.
     """
     try:
-        payload = json.loads(path.read_bytes())
+        payload = json.loads(read_regular(path))
     except (OSError, ValueError):
         return None
     if not isinstance(payload, dict) or payload.get("key") != key:
@@ -246,8 +260,7 @@ def _same_content(name: str, expected: object) -> bool:
     if not isinstance(expected, str):
         return False
     try:
-        with open(name, "rb") as handle:  # noqa: PTH123 - a str path
-            return digest(handle.read()) == expected
+        return digest(read_regular(name)) == expected
     except OSError:
         return False
 

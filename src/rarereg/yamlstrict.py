@@ -40,6 +40,8 @@ MAX_NODES = 100_000
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+MAX_INT_CHARACTERS = 4000
+"""Longer integers are not converted: Python refuses over 4,300 digits (quadratic time)."""
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
 # Plain scalars that YAML 1.1 readers (PyYAML's default, Ruby, many editors'
@@ -51,7 +53,11 @@ _YAML11_NUMBER = re.compile(
     r"|[0-9]+_[0-9_]*|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
 )
 _PLAIN_STYLES = (None, "")
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+# U+2028 and U+2029 are not controls, but as invisible as one in a value.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+# Line breaks to YAML 1.1 readers (PyYAML) and not to YAML 1.2 ones: `name: A<U+2028>city: B`
+# is two keys to the first and one name to the others.
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _HIDDEN = re.compile(f"[{_CONTROL}{_BIDI}\ufeff]")
 _HIDDEN_CODES = (
@@ -128,6 +134,20 @@ def parse_bytes(raw: bytes, path: str) -> tuple[YamlDoc | None, list[Finding]]:
     text, findings = decode(raw, path)
     if text is None:
         return None, findings
+    odd = _ODD_BREAK.search(text)
+    if odd is not None:
+        char = odd.group()
+        where = _position_of_offset(raw, len(text[: odd.start()].encode()))
+        findings.append(
+            error(
+                path,
+                where,
+                "control-character",
+                f"U+{ord(char):04X} {unicodedata.name(char, 'NEXT LINE')}: a line break to some "
+                f"YAML readers and not to others, so they read different values; use a plain "
+                f"line break or remove it",
+            )
+        )
     doc, more = parse_text(text, path)
     return doc, findings + more
 
@@ -340,6 +360,8 @@ class _Builder:
         if value in _BOOLS:
             return _BOOLS[value]
         if _INT.match(value):
+            if len(value) > MAX_INT_CHARACTERS:
+                return self._too_long_number(ev)
             return int(value)
         if _FLOAT.match(value):
             return float(value)
@@ -353,6 +375,20 @@ class _Builder:
                     f"take it for a boolean or number; quote it: '{value}'",
                 )
             )
+        return value
+
+    def _too_long_number(self, ev: Any) -> str:
+        """An integer too long to convert: kept as its text, and reported."""
+        value: str = ev.value
+        self.findings.append(
+            error(
+                self.path,
+                _mark(ev.start_mark),
+                "ambiguous-value",
+                f"unquoted {value[:12]}… is a number of {len(value)} digits, which some YAML "
+                f"readers refuse and others round; quote it if it is text",
+            )
+        )
         return value
 
     def _check_trailing_comment(self, ev: Any) -> None:

@@ -396,3 +396,14 @@ def test_hostile_settings_file_is_a_usage_error(
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr == f"rarereg: error: {registry}/{message}\n"
+
+
+def test_changed_since_reports_a_new_file_git_ignores(runner: CliRunner, registry: Path) -> None:
+    """A registry file that .gitignore hides from git is still read, so it is still reported."""
+    (registry.parent / ".gitignore").write_text("draft*.yaml\n")
+    committed(registry)
+    path = registry / "hospitals" / "draft.yaml"
+    path.write_text("id: draft\nname: Draft\ncitty: x\n")
+    full = findings(runner, registry)
+    assert full[0] == 1 and full[1]
+    assert findings(runner, registry, "--changed-since", "HEAD") == full

@@ -120,7 +120,11 @@ def changed_paths(repo: Path, commit: str, prefix: str) -> list[str]:
     spec = f"{prefix}/" if prefix else "."
     diff = _git(repo, "diff", "--name-only", "-z", "--no-renames", commit, "--", spec)
     new = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", spec)
-    names = {p.decode("utf-8", "surrogateescape") for p in (diff + new).split(b"\0") if p}
+    # rarereg reads the files git ignores too: new ones in the folders it reads are changes.
+    base = f"{prefix}/" if prefix else ""
+    read = [f"{base}{folder}/" for folder in (*FOLDERS, "sources")]
+    ignored = _git(repo, "ls-files", "--others", "-z", "--", *read, f":(glob){base}*")
+    names = {p.decode("utf-8", "surrogateescape") for p in (diff + new + ignored).split(b"\0") if p}
     return sorted(names)
 
 
@@ -129,5 +133,5 @@ def changed_among(repo: Path, commit: str, paths: list[str]) -> bool:
     if not paths:
         return False
     diff = _git(repo, "diff", "--name-only", "-z", "--no-renames", commit, "--", *paths)
-    new = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
+    new = _git(repo, "ls-files", "--others", "-z", "--", *paths)  # ignored or not, it is read
     return bool((diff + new).strip(b"\0"))

@@ -407,3 +407,27 @@ def test_changed_since_reports_a_new_file_git_ignores(runner: CliRunner, registr
     full = findings(runner, registry)
     assert full[0] == 1 and full[1]
     assert findings(runner, registry, "--changed-since", "HEAD") == full
+
+
+def test_yaml_files_outside_the_kind_folders_are_reported(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A file in a misspelt folder, a subfolder or named .yml is warned about, never silent."""
+    text = (registry / "hospitals" / "chu-reims.yaml").read_text()
+    committed(registry)
+    (registry / "hospital").mkdir()
+    (registry / "hospital" / "x.yaml").write_text(text)
+    (registry / "centres" / "drafts").mkdir()
+    (registry / "centres" / "drafts" / "y.yaml").write_text(text)
+    (registry / "z.yml").write_text(text)
+    (registry / "sources" / "kept.yaml").write_text(text)  # a cited document may be YAML
+    expected = (
+        1,
+        [
+            ("y.yaml", "unknown-file"),
+            ("x.yaml", "unknown-file"),
+            ("z.yml", "unknown-file"),
+        ],
+    )
+    assert findings(runner, registry, "--strict") == expected
+    assert findings(runner, registry, "--strict", "--changed-since", "HEAD") == expected

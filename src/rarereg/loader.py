@@ -162,6 +162,8 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
             usual = name.endswith(".yaml") and name[0] != "." and name.isascii()
             problem = None if usual else _misnamed(name)
             if problem == "skip":
+                if item.is_dir(follow_symlinks=False):
+                    findings.extend(_strays(Path(item.path), cwd))
                 continue
             if problem:
                 findings.append(error(shown_path(item.path, cwd), (1, 1), "file-name", problem))
@@ -192,16 +194,34 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
                 )
                 continue
             files.append((kind, path))
-    for stray in sorted(root.glob("*.yaml")):
-        findings.append(
-            warning(
-                display_path(stray, cwd),
-                (1, 1),
-                "unknown-file",
-                "not in a kind folder (hospitals/, networks/, campaigns/, centres/): ignored",
-            )
-        )
+    findings.extend(_strays(root, cwd))
+    for sub in sorted(os.scandir(root), key=lambda e: e.name):
+        if (
+            sub.name not in FOLDERS
+            and sub.name != "sources"
+            and not sub.name.startswith(".")
+            and sub.is_dir(follow_symlinks=False)
+        ):
+            findings.extend(_strays(Path(sub.path), cwd))
     return files, findings
+
+
+def _strays(folder: Path, cwd: Path) -> list[Finding]:
+    """YAML files where no registry file belongs (one level down, hidden names aside)."""
+    try:
+        items = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [
+        warning(
+            shown_path(item.path, cwd),
+            (1, 1),
+            "unknown-file",
+            "not in a kind folder (hospitals/, networks/, campaigns/, centres/): ignored",
+        )
+        for item in items
+        if item.name.lower().endswith((".yaml", ".yml")) and not item.name.startswith(".")
+    ]
 
 
 def _misnamed(name: str) -> str | None:

@@ -271,6 +271,10 @@ def _kept_findings(
     return cache.load_results(_results_path(root, cache_dir), key, before.listing[0], before.stats)
 
 
+def _is_yaml(path: str) -> bool:
+    return path.lower().endswith((".yaml", ".yml"))
+
+
 def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
     """What changed since ``revision`` (working tree included), as the rules' inputs see it."""
     from rarereg import gitsource
@@ -288,7 +292,7 @@ def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
         folder = inner.split("/", 1)[0]
         if inner.startswith("sources/"):
             inputs |= Input.SOURCES_DIR
-        elif folder in loader.FOLDERS or "/" not in inner:
+        elif folder in loader.FOLDERS or "/" not in inner or _is_yaml(inner):
             inputs |= Input.REGISTRY
             path = os.path.join(shown_root, inner)  # noqa: PTH118 - str work
             # A name that is not UTF-8 is shown with its odd bytes escaped.

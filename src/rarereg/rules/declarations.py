@@ -376,8 +376,9 @@ RULES: tuple[Rule, ...] = (
         "unknown-file",
         W,
         "a YAML file outside the kind folders: ignored",
-        "A `.yaml` file directly in the registry folder belongs to no kind; move it into "
-        "hospitals/, networks/, campaigns/ or centres/.",
+        "A `.yaml` or `.yml` file directly in the registry folder, in a folder that is not a "
+        "kind folder, or in a subfolder of a kind folder belongs to no kind and is not read; "
+        "move it into hospitals/, networks/, campaigns/ or centres/.",
         Scope.FILE,
         _PATH,
         _LIST,

@@ -431,3 +431,17 @@ def test_yaml_files_outside_the_kind_folders_are_reported(
     )
     assert findings(runner, registry, "--strict") == expected
     assert findings(runner, registry, "--strict", "--changed-since", "HEAD") == expected
+
+
+def test_a_path_outside_the_registry_is_refused(registry: Path, tmp_path: Path) -> None:
+    """Asking about a file elsewhere must not answer 'ok' for a file that was never checked."""
+    from rarereg.validate import PathOutsideRegistry
+
+    other = tmp_path / "elsewhere" / "x.yaml"
+    other.parent.mkdir()
+    other.write_text("id: x\n")
+    inside = registry / "hospitals" / "chu-reims.yaml"
+    with pytest.raises(PathOutsideRegistry) as raised:
+        validate(registry, tmp_path, [inside, other])
+    assert str(raised.value) == f"{other} is not inside the registry {registry}"
+    assert validate(registry, tmp_path, [inside, registry, registry / "centres" / ".."]).files

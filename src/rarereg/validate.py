@@ -101,11 +101,29 @@ def validate(
     )
     findings: Iterable[Finding] = report.findings
     if only is not None:
+        only = list(only)
+        _refuse_outside(root, cwd, only)
         selected = _selector(only, cwd)
         findings = [f for f in findings if selected(f.path)]
     if changed is not None:
         findings = [f for f in findings if changed.keeps(f)]
     return Report(root, report.files, tuple(findings))
+
+
+class PathOutsideRegistry(ValueError):
+    """A path asked about is not in the registry checked: a usage error, never a silent ok."""
+
+
+def _refuse_outside(root: Path, cwd: Path, only: list[str | os.PathLike[str]]) -> None:
+    top = _forms(os.fspath(root if root.is_absolute() else cwd / root))
+
+    def inside(path: str, folder: str) -> bool:
+        return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+    for path in only:
+        plain, real = _forms(os.path.join(cwd, path))  # noqa: PTH118 - str work
+        if not (inside(plain, top[0]) or inside(real, top[1])):
+            raise PathOutsideRegistry(f"{os.fspath(path)} is not inside the registry {root}")
 
 
 def _selector(only: Iterable[str | os.PathLike[str]], cwd: Path) -> Callable[[str], bool]:

@@ -445,3 +445,20 @@ def test_a_path_outside_the_registry_is_refused(registry: Path, tmp_path: Path) 
         validate(registry, tmp_path, [inside, other])
     assert str(raised.value) == f"{other} is not inside the registry {registry}"
     assert validate(registry, tmp_path, [inside, registry, registry / "centres" / ".."]).files
+
+
+def test_changed_since_sees_an_edit_through_a_linked_file(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A registry file linked to another file in the registry: editing that file is a change."""
+    path = registry / "hospitals" / "chu-reims.yaml"
+    target = registry / "shared" / "chu-reims.data"
+    target.parent.mkdir()
+    path.rename(target)
+    path.symlink_to(Path("..", "shared", "chu-reims.data"))
+    committed(registry)
+    assert findings(runner, registry) == (0, [])
+    target.write_text(target.read_text() + "citty: x\n")
+    full = findings(runner, registry)
+    assert full == (1, [("chu-reims.yaml", "schema")])
+    assert findings(runner, registry, "--changed-since", "HEAD") == full

@@ -289,6 +289,22 @@ def _kept_findings(
     return cache.load_results(_results_path(root, cache_dir), key, before.listing[0], before.stats)
 
 
+def _linked_to(root: Path, cwd: Path, targets: set[str]) -> set[str]:
+    """Display paths of registry files that are links (or in linked folders) to these files.
+
+    Git sees the change in the file linked to, not in the link the registry reads it through.
+    """
+    if not targets:
+        return set()
+    out = set()
+    for _, path in loader.list_files(root, cwd)[0]:
+        if (
+            os.path.islink(path) or os.path.islink(os.path.dirname(path))  # noqa: PTH114, PTH120
+        ) and os.path.realpath(path) in targets:
+            out.add(loader.display_path(path, cwd))
+    return out
+
+
 def _is_yaml(path: str) -> bool:
     return path.lower().endswith((".yaml", ".yml"))
 
@@ -301,11 +317,12 @@ def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
     commit = gitsource.resolve_revision(repo, revision)
     files: set[str] = set()
     inputs = Input(0)
+    changed_paths = gitsource.changed_paths(repo, commit, prefix)
     base = f"{prefix}/" if prefix else ""
     # Findings name files under the registry as it was given (perhaps through a link), not
     # under git's resolved top: changed files are named the same way to be recognised.
     shown_root = root.absolute()
-    for p in gitsource.changed_paths(repo, commit, prefix):
+    for p in changed_paths:
         inner = p[len(base) :]
         folder = inner.split("/", 1)[0]
         if inner.startswith("sources/"):
@@ -315,6 +332,10 @@ def changed_since(root: Path, cwd: Path, revision: str) -> Changes:
             path = os.path.join(shown_root, inner)  # noqa: PTH118 - str work
             # A name that is not UTF-8 is shown with its odd bytes escaped.
             files.update((loader.display_path(path, cwd), loader.shown_path(path, cwd)))
+    linked = _linked_to(root, cwd, {os.path.realpath(repo / p) for p in changed_paths})
+    if linked:
+        files |= linked
+        inputs |= Input.REGISTRY
     top = repo.resolve()
     settings_files = [
         (folder / name).relative_to(top).as_posix()

@@ -230,3 +230,19 @@ def test_revisions_reuse_what_the_cache_checked(
     assert parses == [] and data["identical"] is True
     compare_json(runner, repo, "v2023", "HEAD")
     assert sorted(parses) == ["ccmr-lupus-lille", "cracmo", "lupus"]
+
+
+def test_a_linked_file_is_read_through_its_link_at_a_revision(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A registry file committed as a link to a file in the registry: no change, as on disk."""
+    path = registry / "hospitals" / "chu-reims.yaml"
+    (registry / "shared").mkdir()
+    path.rename(registry / "shared" / "chu-reims.data")
+    path.symlink_to(Path("..", "shared", "chu-reims.data"))
+    top = registry.parent
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "-A")
+    git(top, "-c", "user.email=t@e.org", "-c", "user.name=T", "commit", "-qm", "base")
+    result = run(runner, "compare", "HEAD", "-r", registry, "-f", "json")
+    assert json.loads(result.stdout)["identical"] is True

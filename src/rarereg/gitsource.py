@@ -7,6 +7,7 @@ can never be taken for an option.
 
 from __future__ import annotations
 
+import posixpath
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,18 +84,58 @@ def list_blobs(repo: Path, commit: str, prefix: str) -> list[Blob]:
     out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", spec)
     blobs = []
     base = f"{prefix}/" if prefix else ""
+    tree: dict[str, tuple[str, str]] = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, name = record.partition(b"\t")
-        _mode, kind_of_object, oid = meta.decode().split()
+        mode, kind_of_object, oid = meta.decode().split()
         path = name.decode("utf-8", "surrogateescape")
+        if kind_of_object == "blob":
+            tree[path] = (mode, oid)
         inner = path[len(base) :].split("/")
         if kind_of_object != "blob" or len(inner) != 2 or inner[0] not in FOLDERS:
             continue
         if inner[1].endswith(".yaml"):
             blobs.append(Blob(FOLDERS[inner[0]], path, oid))
-    return blobs
+    return _through_links(repo, blobs, tree, base)
+
+
+_LINK_MODE = "120000"
+_MAX_HOPS = 40
+
+
+def _through_links(
+    repo: Path, blobs: list[Blob], tree: dict[str, tuple[str, str]], base: str
+) -> list[Blob]:
+    """Links replaced by the file they lead to in the registry, as the working tree reads them.
+
+    A link's blob holds the path it points to, not YAML. A link out of the registry, into a
+    loop or to nothing is left out, as the working tree's loader leaves it out.
+    """
+    links = [b for b in blobs if tree[b.path][0] == _LINK_MODE]
+    if not links:
+        return blobs
+    targets = read_blobs(repo, [Blob("", t[1], t[1]) for t in tree.values() if t[0] == _LINK_MODE])
+    resolved: dict[str, str | None] = {}
+    for blob in links:
+        path: str | None = blob.path
+        for _ in range(_MAX_HOPS):
+            if path is None or tree.get(path, ("", ""))[0] != _LINK_MODE:
+                break
+            text = targets[tree[path][1]].decode("utf-8", "surrogateescape")
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), text))
+            if not path.startswith(base) or path.startswith("../") or text.startswith("/"):
+                path = None
+        ok = path is not None and path in tree and tree[path][0] != _LINK_MODE
+        resolved[blob.path] = tree[path][1] if ok and path is not None else None
+    out = []
+    for blob in blobs:
+        if blob.path not in resolved:
+            out.append(blob)
+        elif (oid := resolved[blob.path]) is not None:
+            out.append(Blob(blob.kind, blob.path, oid))
+    return out
 
 
 def read_blobs(repo: Path, blobs: list[Blob]) -> dict[str, bytes]:

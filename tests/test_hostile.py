@@ -440,9 +440,11 @@ def test_nfd_names_match(reg: Path) -> None:
         assert (done.returncode, done.stdout.count("\n")) == (0, 1), done.stderr
 
 
-@pytest.mark.parametrize("kind", ["fifo", "zero"])
+@pytest.mark.parametrize("kind", ["fifo", "zero", "link"])
 def test_cache_files_that_are_not_regular_files(reg: Path, tmp_path: Path, kind: str) -> None:
-    """Cache files replaced by FIFOs or links to /dev/zero: ignored, never read (no hang)."""
+    """Cache files that are FIFOs or links: never read (no hang) nor written through."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep\n")
     cache = tmp_path / "cache"
     first = rarereg("--cache-dir", cache, "validate", "-r", reg)
     assert first.returncode == 0
@@ -453,8 +455,9 @@ def test_cache_files_that_are_not_regular_files(reg: Path, tmp_path: Path, kind:
         if kind == "fifo":
             os.mkfifo(path)
         else:
-            path.symlink_to("/dev/zero")
+            path.symlink_to("/dev/zero" if kind == "zero" else victim)
     for args in (["validate"], ["list", "hospitals", "-f", "csv"]):
         warm = rarereg("--cache-dir", cache, *args, "-r", reg)
         cold = rarereg("--no-cache", *args, "-r", reg)
         assert (warm.returncode, warm.stdout, warm.stderr) == (0, cold.stdout, "")
+    assert victim.read_text() == "keep\n"

@@ -11,6 +11,7 @@ runs at once each leave a whole cache; a read-only or missing folder just means 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -62,6 +63,25 @@ def read_regular(path: Path | str) -> bytes:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise OSError(f"{path}: not a regular file")
         return handle.read()
+
+
+def _replace(path: Path, text: str) -> None:
+    """Put a whole new file at ``path``, whatever was there (a FIFO or a link is replaced).
+
+    Unlike an output file, a cache file is never written through: a FIFO there would block the
+    run, and a link would let the cache overwrite the file it points to.
+    """
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # noqa: PTH108 - a str path
+        raise
 
 
 def digest(raw: bytes) -> str:
@@ -184,11 +204,9 @@ def _seal(body: bytes) -> str:
 
 def write_cache_file(path: Path, written_ns: int, files: dict[str, Any]) -> None:
     """A header line (format, time, digest of the records), then the records on one line."""
-    from rarereg.output import write_atomic
-
     body = json.dumps(files, ensure_ascii=False, separators=(",", ":"))
     header = {"format": FORMAT, "written_ns": written_ns, "digest": _seal(body.encode())}
-    write_atomic(path, json.dumps(header) + "\n" + body)
+    _replace(path, json.dumps(header) + "\n" + body)
 
 
 def read_cache_file(path: Path) -> dict[str, Any] | None:
@@ -275,9 +293,7 @@ def save_results(
     rows = [[f.path, f.line, f.col, f.code, f.message, f.severity.value] for f in findings]
     payload = {"key": key, "written_ns": time.time_ns(), "racy": racy or {}, "findings": rows}
     try:
-        from rarereg.output import write_atomic
-
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(payload, ensure_ascii=False))
+        _replace(path, json.dumps(payload, ensure_ascii=False))
     except OSError:
         pass

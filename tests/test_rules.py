@@ -462,3 +462,12 @@ def test_changed_since_sees_an_edit_through_a_linked_file(
     full = findings(runner, registry)
     assert full == (1, [("chu-reims.yaml", "schema")])
     assert findings(runner, registry, "--changed-since", "HEAD") == full
+
+
+def test_validate_a_path_outside_the_registry_is_a_usage_error(
+    runner: CliRunner, registry: Path, tmp_path: Path
+) -> None:
+    """`validate -r REG /elsewhere`: exit 2 with one line, not `ok` for an unchecked file."""
+    result = run(runner, "validate", "-r", registry, tmp_path)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"rarereg: error: {tmp_path} is not inside the registry {registry}\n"

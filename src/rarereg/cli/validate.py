@@ -75,6 +75,7 @@ def command(
     """
     from rarereg.cli.terminal import progress
     from rarereg.render.document import Findings
+    from rarereg.validate import PathOutsideRegistry
     from rarereg.validate import validate as run_validate
 
     cwd = Path.cwd()
@@ -82,17 +83,20 @@ def command(
     settings = _settings(root)
     today = common.as_of(as_of)
     window = expiry_window or settings.expiry_window or _default_window()
-    report = run_validate(
-        root,
-        cwd,
-        only,
-        today=today,
-        changed=_changed(root, cwd, changed_since),
-        cache_dir=common.cache_dir(ctx),
-        settings=settings,
-        warn_until=common.span(today, window, "--expiry-window"),
-        progress=progress("Checking"),
-    )
+    try:
+        report = run_validate(
+            root,
+            cwd,
+            only,
+            today=today,
+            changed=_changed(root, cwd, changed_since),
+            cache_dir=common.cache_dir(ctx),
+            settings=settings,
+            warn_until=common.span(today, window, "--expiry-window"),
+            progress=progress("Checking"),
+        )
+    except PathOutsideRegistry as exc:
+        common.fail(str(exc))
     chosen = fmt.value if fmt is not None else _default_format()
     doc = Findings(report, _rules(), cwd, _repo_root(root), strict, __version__)
     common.present(ctx, doc, chosen, output, no_pager=no_pager)

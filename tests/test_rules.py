@@ -471,3 +471,15 @@ def test_validate_a_path_outside_the_registry_is_a_usage_error(
     result = run(runner, "validate", "-r", registry, tmp_path)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"rarereg: error: {tmp_path} is not inside the registry {registry}\n"
+
+
+def test_changed_since_reports_what_git_cannot_see(runner: CliRunner, registry: Path) -> None:
+    """Git tracks no FIFO, no empty folder and no read permission: those findings always show."""
+    import os
+
+    committed(registry)
+    os.mkfifo(registry / "hospitals" / "fifo.yaml")
+    (registry / "hospitals" / "folder.yaml").mkdir()
+    full = findings(runner, registry)
+    assert full == (1, [("fifo.yaml", "special-file"), ("folder.yaml", "unreadable")])
+    assert findings(runner, registry, "--changed-since", "HEAD") == full

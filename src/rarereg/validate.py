@@ -39,6 +39,11 @@ class Report:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
+_UNSEEN_BY_GIT = frozenset({"rarereg.loader:list_files", "rarereg.loader:read_entry"})
+"""Checkers of what the folder listing and the file system say: git tracks no FIFO, no empty
+folder, no ignored file and no read permission, so their findings are always reported."""
+
+
 @dataclass(frozen=True, slots=True)
 class Changes:
     """What changed since a git revision, as the rules' inputs see it."""
@@ -53,7 +58,7 @@ class Changes:
         if finding.path in self.files or self.inputs & Input.SETTINGS:
             return True  # the settings set every rule's severity
         rule = by_code().get(finding.code)
-        if rule is None:
+        if rule is None or rule.checker in _UNSEEN_BY_GIT:
             return True
         # The calendar is not under version control: a date rule is always reconsidered.
         return bool(rule.inputs & (self.inputs | Input.DATE))

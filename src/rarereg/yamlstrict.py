@@ -42,6 +42,9 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 MAX_INT_CHARACTERS = 4000
 """Longer integers are not converted: Python refuses over 4,300 digits (quadratic time)."""
+_EXACT_INT = 2**53 - 1
+"""The largest integer JavaScript and many JSON readers hold exactly; beyond it they round."""
+_EXACT_DIGITS = 15
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
 # Plain scalars that YAML 1.1 readers (PyYAML's default, Ruby, many editors'
@@ -360,7 +363,9 @@ class _Builder:
         if value in _BOOLS:
             return _BOOLS[value]
         if _INT.match(value):
-            if len(value) > MAX_INT_CHARACTERS:
+            if len(value) > _EXACT_DIGITS and (
+                len(value) > MAX_INT_CHARACTERS or abs(int(value)) > _EXACT_INT
+            ):
                 return self._too_long_number(ev)
             return int(value)
         if _FLOAT.match(value):
@@ -386,7 +391,7 @@ class _Builder:
                 _mark(ev.start_mark),
                 "ambiguous-value",
                 f"unquoted {value[:12]}… is a number of {len(value)} digits, which some YAML "
-                f"readers refuse and others round; quote it if it is text",
+                f"readers refuse and others round (past 2^53); quote it if it is text",
             )
         )
         return value

@@ -143,8 +143,9 @@ RULES: tuple[Rule, ...] = (
         "an unquoted `no`, `on`, `010780054`… that YAML readers disagree on: quote it",
         "Unquoted `no`/`yes`/`on`/`off`, leading-zero and sexagesimal numbers are read as text by "
         "rarereg, as a boolean or number by others (`010780054` is 10780054 to YAML 1.2 readers "
-        "such as yq, and `010000024` the octal 2097172 to PyYAML). Quote the value so every "
-        "reader sees the same text.",
+        "such as yq, and `010000024` the octal 2097172 to PyYAML). Integers past 2^53 are "
+        "rounded by JavaScript and many JSON readers, and refused by Python past 4,300 digits. "
+        "Quote the value so every reader sees the same text.",
     ),
     _text(
         "comment-in-value",

@@ -56,8 +56,9 @@ _YAML11_NUMBER = re.compile(
     r"|[0-9]+_[0-9_]*|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
 )
 _PLAIN_STYLES = (None, "")
-# U+2028 and U+2029 are not controls, but as invisible as one in a value.
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+# U+2028 and U+2029 and the zero-width characters are not controls, but as invisible as one in
+# a value: "CHU<U+200B> Lille" looks like "CHU Lille" and is another text.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\u2028\u2029"
 # Line breaks to YAML 1.1 readers (PyYAML) and not to YAML 1.2 ones: `name: A<U+2028>city: B`
 # is two keys to the first and one name to the others.
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")

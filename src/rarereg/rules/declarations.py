@@ -165,7 +165,7 @@ RULES: tuple[Rule, ...] = (
         "control-character",
         E,
         "a control character (U+0000–U+001F except tab and line breaks, U+007F–U+009F) in a value, "
-        "or a U+2028/U+2029 separator",
+        "or an invisible U+2028/U+2029 separator or zero-width character",
         "Control characters are invisible or move the cursor when printed, so what a reviewer "
         "sees differs from what is stored. Remove them (they usually come from a copy and paste). "
         "U+0085, U+2028 and U+2029 anywhere in a file are line breaks to some YAML readers "

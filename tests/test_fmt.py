@@ -107,7 +107,6 @@ def test_nested_keys_and_comments_move_together() -> None:
     assert format_bytes(out.encode(), "centre", "x.yaml") == (out, [])
 
 
-@pytest.mark.xfail(strict=False, reason="registry reformatted at merge")
 def test_bundled_registry_is_in_canonical_form() -> None:
     """Every bundled file is already canonical: `rarereg fmt --check registry/` passes."""
     root = bundled_registry()

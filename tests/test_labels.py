@@ -183,6 +183,9 @@ def test_csv_columns(runner: CliRunner, timeline: Path) -> None:
         "campaign",
         "end",
         "days_left",
+        "certainty",
+        "possible_end_years",
+        "reported_ends",
     ]
 
 

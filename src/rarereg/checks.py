@@ -292,6 +292,8 @@ def _check_centre(entry: Entry, data: dict[str, Any], ctx: _Ctx) -> Iterator[Fin
         yield from _ref(entry, ("label", "campaign"), label["campaign"], "campaign", ctx)
         if "start" in label or "end" in label:
             yield from _check_label_override(entry, label, ctx)
+    for i, old in enumerate(data.get("previous_labels", [])):
+        yield from _ref(entry, ("previous_labels", i, "campaign"), old["campaign"], "campaign", ctx)
     for i, site in enumerate(data["sites"]):
         yield from _ref(entry, ("sites", i, "hospital"), site["hospital"], "hospital", ctx)
     yield from _check_roles(entry, data)

@@ -11,6 +11,7 @@ from rarereg.document import PathKey, YamlDoc
 from rarereg.findings import Finding, error
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_MONTH = re.compile(r"[0-9]{4}-([0-9]{2})\Z")
 _DATE_KEYS = frozenset({"start", "end", "retrieved", "as_of"})
 
 
@@ -34,6 +35,13 @@ def check_dates(doc: YamlDoc, path: str) -> Iterator[Finding]:
                             "invalid-date",
                             f"{key}: {item} is not a date of the calendar",
                         )
+                elif key in _DATE_KEYS and isinstance(item, str) and _bad_month(item):
+                    yield error(
+                        path,
+                        doc.pos((*where, key)),
+                        "invalid-date",
+                        f"{key}: {item} is not a month of the calendar",
+                    )
                 else:
                     todo.append(((*where, key), item))
         elif isinstance(value, list):
@@ -48,3 +56,9 @@ def parse_date(text: object) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _bad_month(text: str) -> bool:
+    """A year-month (a source's ``as_of`` may be that precise only) whose month does not exist."""
+    match = _MONTH.match(text)
+    return match is not None and not 1 <= int(match.group(1)) <= 12

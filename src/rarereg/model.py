@@ -41,6 +41,19 @@ class Network:
     raw: dict[str, Any] = field(repr=False, compare=False)
 
 
+class ReportedEnd(NamedTuple):
+    """An end that one source reports for a campaign's labels: a date, or only a year."""
+
+    end: str
+    source: str
+    note: str | None
+
+    @property
+    def year(self) -> int:
+        """The year of the reported end (all a year-only report says)."""
+        return int(self.end[:4])
+
+
 @dataclass(frozen=True, slots=True)
 class Campaign:
     """A national labelling campaign."""
@@ -50,7 +63,8 @@ class Campaign:
     start: str | None
     end: str | None
     aliases: tuple[str, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
+    reported_ends: tuple[ReportedEnd, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 class Site(NamedTuple):
@@ -86,7 +100,8 @@ class Centre:
     reference_centre: str | None
     label: Label | None
     sites: tuple[Site, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
+    previous_labels: tuple[Label, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 Entity = Hospital | Network | Campaign | Centre
@@ -118,17 +133,28 @@ def _network(d: dict[str, Any]) -> Network:
     )
 
 
+def source_name(source: dict[str, Any]) -> str:
+    """How a source is named in a sentence: its address, else its document's file name."""
+    return str(source.get("url") or source.get("document") or "?")
+
+
 def _campaign(d: dict[str, Any]) -> Campaign:
-    return Campaign(
-        d["id"], d["name"], d.get("start"), d.get("end"), tuple(d.get("aliases", ())), d
+    reported = tuple(
+        ReportedEnd(r["end"], source_name(r["source"]), r.get("note"))
+        for r in d.get("reported_ends", ())
     )
+    return Campaign(
+        d["id"], d["name"], d.get("start"), d.get("end"), tuple(d.get("aliases", ())), reported, d
+    )
+
+
+def _label(lab: dict[str, Any]) -> Label:
+    return Label(lab["campaign"], lab.get("start"), lab.get("end"), lab.get("note"))
 
 
 def _centre(d: dict[str, Any]) -> Centre:
     lab = d.get("label")
-    label = (
-        Label(lab["campaign"], lab.get("start"), lab.get("end"), lab.get("note")) if lab else None
-    )
+    label = _label(lab) if lab else None
     sites = tuple(
         Site(s["hospital"], s.get("role"), s.get("department"), s.get("lead")) for s in d["sites"]
     )
@@ -143,6 +169,7 @@ def _centre(d: dict[str, Any]) -> Centre:
         d.get("reference_centre"),
         label,
         sites,
+        tuple(_label(p) for p in d.get("previous_labels", ())),
         d,
     )
 
@@ -234,12 +261,22 @@ class Registry:
 
     def label_dates(self, centre: Centre) -> tuple[str | None, str | None]:
         """A centre's label start and end: its own dates, else its campaign's."""
-        if centre.label is None:
+        return self.dates_of(centre.label)
+
+    def dates_of(self, label: Label | None) -> tuple[str | None, str | None]:
+        """One label's start and end: its own dates, else its campaign's."""
+        if label is None:
             return None, None
-        campaign = self.campaigns.get(centre.label.campaign)
-        start = centre.label.start or (campaign.start if campaign else None)
-        end = centre.label.end or (campaign.end if campaign else None)
+        campaign = self.campaigns.get(label.campaign)
+        start = label.start or (campaign.start if campaign else None)
+        end = label.end or (campaign.end if campaign else None)
         return start, end
+
+    def published_counts(self, hospital_id: str) -> dict[str, Any] | None:
+        """The counts of labelled centres a hospital publishes, with their source, if recorded."""
+        hospital = self.hospitals.get(hospital_id)
+        counts = hospital.raw.get("published_counts") if hospital else None
+        return counts if isinstance(counts, dict) else None
 
     def competence_centres(self, crmr_id: str) -> list[Centre]:
         """CCMR attached to a reference centre."""

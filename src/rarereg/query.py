@@ -302,8 +302,8 @@ def campaign_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
     """One row per campaign, with how many centres it labelled."""
     counts: dict[str, int] = {}
     for c in reg.centres.values():
-        if c.label:
-            counts[c.label.campaign] = counts.get(c.label.campaign, 0) + 1
+        for campaign in campaigns_of(c):
+            counts[campaign] = counts.get(campaign, 0) + 1
     return [
         {"id": c.id, "name": c.name, "start": c.start, "end": c.end, "centres": counts.get(c.id, 0)}
         for c in sorted(reg.campaigns.values(), key=lambda c: (c.start or "9999", c.id))
@@ -375,9 +375,15 @@ def related(reg: Registry, entity: Hospital | Network | Campaign | Centre) -> di
         view["centres"] = [
             _centre_brief(reg, c)
             for c in _sorted(reg.centres.values())
-            if c.label and c.label.campaign == entity.id
+            if entity.id in campaigns_of(c)
         ]
     return view
+
+
+def campaigns_of(centre: Centre) -> set[str]:
+    """Every campaign a source says labelled the centre: the current label and earlier ones."""
+    labels = [centre.label, *centre.previous_labels]
+    return {label.campaign for label in labels if label is not None}
 
 
 def _type_of(entity: object) -> str:
@@ -400,10 +406,15 @@ def _centre_brief(reg: Registry, c: Centre) -> dict[str, Any]:
 
 
 def _centre_related(reg: Registry, c: Centre) -> dict[str, Any]:
+    from rarereg.labels import end_certainty
+
     start, end = reg.label_dates(c)
+    cert = end_certainty(reg, c)
     out: dict[str, Any] = {
         "label_start": start,
         "label_end": end,
+        "label_end_certainty": cert.certainty,
+        "label_possible_end_years": list(cert.years),
         "sites": [
             {**site, "hospital_name": _hospital_name(reg, site["hospital"])}
             for site in c.raw["sites"]

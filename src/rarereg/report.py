@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rarereg import labels
-from rarereg.model import Centre, Registry, Site
+from rarereg.model import Centre, Registry, Site, source_name
 from rarereg.query import Resolved, centre_matches
 
 BREAKDOWNS = ("kind", "hospital", "network", "region", "campaign", "end-year")
@@ -28,7 +28,9 @@ PUBLISHED_KEYS = (
     "published_ccmr",
     "published_crc",
     "published_platform",
+    "published_total",
     "published_as_of",
+    "coverage",
 )
 NONE = "(none)"
 
@@ -99,10 +101,15 @@ def _grouped(
 def by_hospital(
     reg: Registry, recs: list[Record], only: list[str] | None = None
 ) -> list[dict[str, Any]]:
-    """Per legal entity, its sites folded in, with the counts it publishes beside ours."""
+    """Per legal entity, its sites folded in, with the counts it publishes beside ours.
+
+    With ``only``, per hospital asked about (a group of sites such as an AP-HP university group
+    counts its own sites), in the order asked.
+    """
+    wanted = set(only or ())
     rows = _grouped(
         recs,
-        lambda rec: reg.legal_entity(rec.site.hospital),
+        lambda rec: _group_of(reg, rec.site.hospital, wanted),
         lambda k: reg.hospitals[k].name if k in reg.hospitals else None,
     )
     if only is not None:
@@ -115,22 +122,122 @@ def by_hospital(
         order = {k: i for i, k in enumerate(only)}
         rows = sorted((row for row in rows if row["key"] in order), key=lambda r: order[r["key"]])
     for row in rows:
-        row.update(_published(reg, row["key"]))
+        row.update(_published(reg, row))
     return rows
 
 
-def _published(reg: Registry, hospital_id: str) -> dict[str, Any]:
-    hospital = reg.hospitals.get(hospital_id)
-    counts = hospital.raw.get("published_counts") if hospital else None
+def _group_of(reg: Registry, hospital_id: str, wanted: set[str]) -> str:
+    """The nearest hospital asked about above a site (or itself), else its legal entity."""
+    seen: set[str] = set()
+    current: str | None = hospital_id
+    while current is not None and current not in seen:
+        if current in wanted:
+            return current
+        seen.add(current)
+        hospital = reg.hospitals.get(current)
+        current = hospital.parent if hospital else None
+    return reg.legal_entity(hospital_id)
+
+
+def _published(reg: Registry, row: dict[str, Any]) -> dict[str, Any]:
+    counts = reg.published_counts(row["key"])
     if not counts:
         return dict.fromkeys(PUBLISHED_KEYS)
+    total = published_total(counts)
+    held = _held(row, counts)
     return {
         "published_crmr": counts.get("crmr"),
         "published_ccmr": counts.get("ccmr"),
         "published_crc": counts.get("crc"),
         "published_platform": counts.get("platform"),
+        "published_total": total,
         "published_as_of": counts.get("as_of"),
+        "coverage": f"{held} of {total}" if total else None,
     }
+
+
+def published_total(counts: dict[str, Any]) -> int | None:
+    """The hospital's own total: as published, else the sum of the kinds it publishes."""
+    if isinstance(counts.get("total"), int):
+        return int(counts["total"])
+    given = [counts[k] for k in PUBLISHED_KINDS if isinstance(counts.get(k), int)]
+    return sum(given) if given else None
+
+
+PUBLISHED_KINDS = ("crmr", "ccmr", "crc", "platform")
+_HELD_KEY = {"crmr": "crmr_sites", "ccmr": "ccmr", "crc": "crc", "platform": "platform"}
+
+
+def _held(row: dict[str, Any], counts: dict[str, Any]) -> int:
+    """The registry's count comparable with the published total: same kinds, sites as centres.
+
+    Hospitals count each CRMR site they hold as one reference centre; where they publish only
+    some kinds (and no total), only those kinds are comparable.
+    """
+    if isinstance(counts.get("total"), int):
+        return int(row["total"])
+    return sum(int(row[_HELD_KEY[k]]) for k in PUBLISHED_KINDS if isinstance(counts.get(k), int))
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of what a hospital publishes the registry holds."""
+
+    hospital: str
+    name: str
+    held: int
+    published: int
+    as_of: str | None
+    source: str
+
+    def sentence(self) -> str:
+        """'4 of 86 centres published by CHU de Lille are in the registry (count as of …)'."""
+        when = f"count as of {self.as_of}" if self.as_of else "the count is undated"
+        return (
+            f"{self.held} of {self.published} centres published by {self.name} are in the "
+            f"registry ({when}; source: {self.source})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Stable keys for JSON."""
+        return {
+            "hospital": self.hospital,
+            "name": self.name,
+            "held": self.held,
+            "published": self.published,
+            "published_as_of": self.as_of,
+            "source": self.source,
+        }
+
+
+def coverage(reg: Registry, hospital_ids: Iterable[str]) -> list[Coverage]:
+    """Coverage of each hospital among these (or above them) that publishes its counts.
+
+    Counts every centre of the registry given (callers pass the registry as labelled on their
+    date), whatever other filters a question used: coverage is about the hospital.
+    """
+    wanted = list(dict.fromkeys(a for h in hospital_ids for a in _publishing(reg, h)))
+    out = []
+    everything = records(reg, Resolved())
+    for hospital_id in wanted:
+        counts = reg.published_counts(hospital_id)
+        total = published_total(counts) if counts else None
+        if counts is None or not total:
+            continue
+        family = reg.with_sites(hospital_id)
+        row = _count(r for r in everything if r.site.hospital in family)
+        source = counts.get("source", {})
+        out.append(
+            Coverage(
+                hospital_id,
+                reg.hospitals[hospital_id].name,
+                _held(row, counts),
+                total,
+                counts.get("as_of"),
+                source_name(source) if isinstance(source, dict) else "?",
+            )
+        )
+    return out
 
 
 def by_network(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
@@ -192,3 +299,17 @@ def breakdown(
         "end-year": by_end_year,
     }
     return table[by](reg, recs)
+
+
+def _publishing(reg: Registry, hospital_id: str) -> list[str]:
+    """The hospital and the groups above it, nearest first, that publish their counts."""
+    out: list[str] = []
+    seen: set[str] = set()
+    current: str | None = hospital_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        if reg.published_counts(current):
+            out.append(current)
+        hospital = reg.hospitals.get(current)
+        current = hospital.parent if hospital else None
+    return out

@@ -34,6 +34,14 @@ def say(message: str) -> None:
     typer.echo(terminal(message), err=True)
 
 
+def say_coverage(reg: Registry, hospital_ids: list[str]) -> None:
+    """On stderr: how much of what each hospital asked about publishes the registry holds."""
+    from rarereg import report
+
+    for found in report.coverage(reg, hospital_ids):
+        say(found.sentence())
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """One line on stderr, then exit: for usage and input errors, never a traceback."""
     say(f"rarereg: error: {message}")

@@ -110,16 +110,37 @@ def command(
         )
         if query.centre_matches(reg, e.centre, resolved)
     ]
+    # Labels with no known end whose reported ends fall as asked: listed, with their certainty.
+    maybe = [
+        m
+        for m in labels.maybe_expiring(
+            reg, today, year=year, before=cut, until=until, include_expired=include_expired
+        )
+        if query.centre_matches(reg, m.centre, resolved)
+    ]
+    asked = [c for c in reg.centres.values() if query.centre_matches(reg, c, resolved)]
+    caveats = labels.caveats(
+        maybe, labels.certainty_counts(reg, asked), year=year, listed=len(found)
+    )
     if fmt is ExpiringFormat.ics:
         doc: Tables | Calendar = _calendar(reg, found, remind)
+        if maybe:
+            caveats.insert(
+                0, f"{len(maybe)} label(s) with no known end date are not in the calendar"
+            )
     else:
         rows = [labels.expiry_row(reg, e) for e in found]
+        rows += [labels.maybe_row(reg, m) for m in maybe]
         doc = Tables(
             [Table(columns.EXPIRING, rows, fields=columns.EXPIRING_FIELDS)],
             empty=f"No label ends as asked (as of {today.isoformat()}).",
             count_rows=True,
         )
     common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)
+    for line in caveats:
+        common.say(line)
+    if hospital:
+        common.say_coverage(reg, resolved.matched_hospitals)
     raise typer.Exit(EXIT_FINDINGS if fail_if_any and found else EXIT_OK)
 
 

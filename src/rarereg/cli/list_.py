@@ -64,3 +64,5 @@ def command(
     table = Table(columns.LISTS[what.value], rows, fields=query.COLUMNS[what.value])
     doc = Tables([table], empty=f"No {what.value} match.", count_rows=True)
     common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)
+    if hospital:
+        common.say_coverage(reg, common.resolve(reg, query.Filters(hospital)).matched_hospitals)

@@ -70,8 +70,7 @@ def command(
     )
     resolved = common.resolve(reg, filters)
     recs = counts.records(reg, resolved)
-    named = [reg.legal_entity(h) for h in resolved.matched_hospitals] if hospital else None
-    named = list(dict.fromkeys(named)) if named else None
+    named = list(dict.fromkeys(resolved.matched_hospitals)) if hospital else None
     chosen = [by.value] if by else (["hospital"] if hospital else list(counts.BREAKDOWNS))
     tables = [
         Table(
@@ -86,3 +85,5 @@ def command(
     payload = {"as_of": day.isoformat(), **{t.name or "": list(t.rows) for t in tables}}
     doc = Tables(tables, data=payload, section_key="breakdown")
     common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)
+    if named:
+        common.say_coverage(reg, named)

@@ -62,3 +62,5 @@ def command(
     view["file"] = full.paths.get(entity.id)
     doc = Record(view, SHOW_TABLES)
     common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)
+    if entity.id in full.hospitals:
+        common.say_coverage(reg, [entity.id])

@@ -100,8 +100,10 @@ EXPIRING = (
     col("campaign", priority=8, ident=True),
     col("end", "ends", 2, ident=True),
     col("days_left", "days left", 2, ident=True),
+    col("certainty", "end known?", 3, ident=True),
+    col("possible_end_years", "possible years", 3),
 )
-"""``expiring``; a narrow terminal keeps the id, the end and the days left."""
+"""``expiring``; a narrow terminal keeps the id, the end (or possible years) and the days left."""
 
 EXPIRING_FIELDS = (
     "id",
@@ -114,6 +116,9 @@ EXPIRING_FIELDS = (
     "campaign",
     "end",
     "days_left",
+    "certainty",
+    "possible_end_years",
+    "reported_ends",
 )
 
 _REPORT_HEADINGS = {
@@ -129,7 +134,9 @@ _REPORT_HEADINGS = {
     "published_ccmr": "published CCMR",
     "published_crc": "published CRC",
     "published_platform": "published platforms",
+    "published_total": "published total",
     "published_as_of": "published as of",
+    "coverage": "in registry / published",
     "role_unstated": "role?",
 }
 
@@ -143,8 +150,10 @@ def report(keys: tuple[str, ...]) -> tuple[Column, ...]:
     for n, key in enumerate(keys):
         if n == 0:
             priority = 1
+        elif key == "coverage":
+            priority = 3
         elif key.startswith("published"):
-            priority = 9 if key == "published_as_of" else 8
+            priority = 4 if key == "published_as_of" else 8
         else:
             priority = _REPORT_PRIORITY.get(key, 6 if key.startswith("crmr_") else 5)
         out.append(col(key, _REPORT_HEADINGS.get(key, key), priority, ident=n == 0))

@@ -76,6 +76,32 @@ class Site(NamedTuple):
     lead: str | None
 
 
+class Disease(NamedTuple):
+    """A disease or group of diseases a centre covers, as its source names it."""
+
+    name: str
+    orpha: int | None
+    synonyms: tuple[str, ...]
+    age_group: str | None
+
+
+def orpha_number(value: object) -> int | None:
+    """An ORPHAcode as a number: ``536``, ``'536'`` and ``'ORPHA:536'`` are all 536.
+
+    Anything else (the schema reports it) is None, so a query never fails on bad data.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text[:6].upper() == "ORPHA:":
+        text = text[6:].strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 7 else None
+
+
 @dataclass(slots=True)
 class Label:
     """A centre's label: its campaign, and dates that override the campaign's."""
@@ -100,6 +126,7 @@ class Centre:
     reference_centre: str | None
     label: Label | None
     sites: tuple[Site, ...]
+    diseases: tuple[Disease, ...] = ()
     previous_labels: tuple[Label, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -158,6 +185,15 @@ def _centre(d: dict[str, Any]) -> Centre:
     sites = tuple(
         Site(s["hospital"], s.get("role"), s.get("department"), s.get("lead")) for s in d["sites"]
     )
+    diseases = tuple(
+        Disease(
+            x["name"],
+            orpha_number(x.get("orpha")),
+            tuple(x.get("synonyms", ())),
+            x.get("age_group"),
+        )
+        for x in d.get("diseases", ())
+    )
     return Centre(
         d["id"],
         d["name"],
@@ -169,6 +205,7 @@ def _centre(d: dict[str, Any]) -> Centre:
         d.get("reference_centre"),
         label,
         sites,
+        diseases,
         tuple(_label(p) for p in d.get("previous_labels", ())),
         d,
     )
@@ -277,6 +314,13 @@ class Registry:
         hospital = self.hospitals.get(hospital_id)
         counts = hospital.raw.get("published_counts") if hospital else None
         return counts if isinstance(counts, dict) else None
+
+    def diseases_of(self, centre: Centre) -> tuple[Disease, ...]:
+        """The diseases a centre covers: its own list, else its reference centre's (a CCMR)."""
+        if centre.diseases or not centre.reference_centre:
+            return centre.diseases
+        reference = self.centres.get(centre.reference_centre)
+        return reference.diseases if reference else ()
 
     def competence_centres(self, crmr_id: str) -> list[Centre]:
         """CCMR attached to a reference centre."""

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rarereg.diseases import DISEASE_COLUMNS
 from rarereg.model import Campaign, Centre, Hospital, Network, Registry
 
 CENTRE_KINDS = ("crmr", "ccmr", "crc", "platform")
@@ -106,6 +107,8 @@ class Filters:
     city: list[str] = field(default_factory=list)
     ern: list[str] = field(default_factory=list)
     search: str | None = None
+    disease: list[str] = field(default_factory=list)
+    orpha: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -120,6 +123,10 @@ class Resolved:
     erns: set[str] | None = None
     search: str | None = None
     matched_hospitals: list[str] = field(default_factory=list)
+    centres: set[str] | None = None
+    """The centres covering the diseases asked for (--disease, --orpha)."""
+    diseases: set[str] | None = None
+    """Their keys, so `list diseases` shows only the diseases asked for."""
 
 
 def resolve(reg: Registry, filters: Filters, kinds: Sequence[str] = CENTRE_KINDS) -> Resolved:
@@ -147,7 +154,24 @@ def resolve(reg: Registry, filters: Filters, kinds: Sequence[str] = CENTRE_KINDS
         out.cities = {normalise(c) for c in filters.city}
     if filters.search:
         out.search = normalise(filters.search)
+    if filters.disease or filters.orpha:
+        _resolve_diseases(reg, filters, out)
     return out
+
+
+def _resolve_diseases(reg: Registry, filters: Filters, out: Resolved) -> None:
+    from rarereg import diseases
+
+    known = diseases.index(reg)
+    keys: set[str] = set()
+    try:
+        for name in filters.disease:
+            keys |= diseases.match(known, name)
+        keys.update(diseases.match_code(known, code) for code in filters.orpha)
+    except diseases.UnknownDisease as err:
+        raise QueryError(str(err)) from None
+    out.diseases = keys
+    out.centres = diseases.centres_for(known, keys)
 
 
 def _text_matches(words: str | None, names: Iterable[str | None]) -> bool:
@@ -169,19 +193,28 @@ def _site_matches(reg: Registry, hospital_id: str, r: Resolved) -> bool:
     return True
 
 
-def _centre_matches(c: Centre, r: Resolved) -> bool:
+def _centre_matches(reg: Registry, c: Centre, r: Resolved) -> bool:
+    if r.centres is not None and c.id not in r.centres:
+        return False
     if r.kinds is not None and c.kind not in r.kinds:
         return False
     if r.networks is not None and c.network not in r.networks:
         return False
     if r.erns is not None and not r.erns.intersection(c.erns):
         return False
-    return _text_matches(r.search, [c.name, c.acronym, *c.aliases])
+    if not r.search:
+        return True
+    diseases = reg.diseases_of(c)
+    return _text_matches(
+        r.search,
+        [c.name, c.acronym, *c.aliases, *(d.name for d in diseases)]
+        + [s for d in diseases for s in d.synonyms],
+    )
 
 
 def centre_matches(reg: Registry, centre: Centre, r: Resolved) -> bool:
     """A centre passes when its own fields match and at least one of its sites does."""
-    return _centre_matches(centre, r) and any(
+    return _centre_matches(reg, centre, r) and any(
         _site_matches(reg, s.hospital, r) for s in centre.sites
     )
 
@@ -212,7 +245,7 @@ def centre_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
     """One row per centre and site, for the sites that pass the filters."""
     rows: list[dict[str, Any]] = []
     # Filter before sorting: a question usually keeps a few centres of thousands.
-    kept = [c for c in reg.centres.values() if _centre_matches(c, r)]
+    kept = [c for c in reg.centres.values() if _centre_matches(reg, c, r)]
     for centre in sorted(kept, key=lambda c: (c.name.casefold(), c.id)):
         start, end = reg.label_dates(centre)
         network = reg.networks.get(centre.network) if centre.network else None
@@ -312,8 +345,20 @@ def campaign_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
 
 
 # Which filters make sense for which list; any other is a usage error, not a silent no-op.
+_CENTRE_FILTERS = {
+    "hospital",
+    "network",
+    "kind",
+    "region",
+    "city",
+    "ern",
+    "disease",
+    "orpha",
+    "search",
+}
 APPLICABLE = {
-    "centres": {"hospital", "network", "kind", "region", "city", "ern", "search"},
+    "centres": _CENTRE_FILTERS,
+    "diseases": _CENTRE_FILTERS,
     "hospitals": {"hospital", "region", "city", "search"},
     "networks": {"hospital", "kind", "ern", "search"},
     "campaigns": {"search"},
@@ -323,6 +368,7 @@ COLUMNS = {
     "hospitals": HOSPITAL_COLUMNS,
     "networks": NETWORK_COLUMNS,
     "campaigns": CAMPAIGN_COLUMNS,
+    "diseases": DISEASE_COLUMNS,
 }
 
 
@@ -340,8 +386,21 @@ def list_rows(reg: Registry, what: str, filters: Filters) -> list[dict[str, Any]
         "hospitals": hospital_rows,
         "networks": network_rows,
         "campaigns": campaign_rows,
+        "diseases": disease_rows,
     }
     return builders[what](reg, resolved)
+
+
+def disease_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
+    """One row per disease, counting the centres that pass the filters."""
+    from rarereg import diseases
+
+    known = diseases.index(reg)
+    kept = {c.id for c in reg.centres.values() if centre_matches(reg, c, r)}
+    rows = diseases.disease_rows(reg, known, kept)
+    if r.diseases is not None:
+        rows = [row for row in rows if row["key"] in r.diseases]
+    return rows
 
 
 def find_entity(reg: Registry, entity_id: str) -> Hospital | Network | Campaign | Centre:

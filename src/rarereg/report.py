@@ -11,7 +11,7 @@ from rarereg import labels
 from rarereg.model import Centre, Registry, Site, source_name
 from rarereg.query import Resolved, centre_matches
 
-BREAKDOWNS = ("kind", "hospital", "network", "region", "campaign", "end-year")
+BREAKDOWNS = ("kind", "hospital", "network", "region", "campaign", "end-year", "disease")
 COUNT_KEYS = (
     "crmr_coordinating",
     "crmr_constitutive",
@@ -276,10 +276,41 @@ def by_end_year(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (row["key"] == NONE, row["key"]))
 
 
+def by_disease(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
+    """Per disease or group; a centre counts once for each disease it covers.
+
+    A CCMR that lists none counts for its reference centre's; centres that list none are
+    under (none).
+    """
+    from rarereg import diseases
+
+    known = diseases.index(reg)
+    key_of: dict[str, list[str]] = defaultdict(list)
+    for entry in known.values():
+        for centre_id in entry.centres:
+            key_of[centre_id].append(entry.key)
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for rec in recs:
+        for key in key_of.get(rec.centre.id) or [NONE]:
+            groups[key].append(rec)
+    rows = [
+        {
+            "key": key,
+            "name": known[key].name if key in known else None,
+            "centres": len({rec.centre.id for rec in group}),
+            **_count(group),
+        }
+        for key, group in groups.items()
+    ]
+    return sorted(rows, key=lambda row: (row["key"] == NONE, -row["centres"], row["key"]))
+
+
 def columns(by: str) -> tuple[str, ...]:
     """The keys of one breakdown's rows, in order."""
     if by == "kind":
         return KIND_KEYS
+    if by == "disease":
+        return ("key", "name", "centres", *COUNT_KEYS)
     extra = PUBLISHED_KEYS if by == "hospital" else ()
     return ("key", "name", *COUNT_KEYS, *extra)
 
@@ -297,6 +328,7 @@ def breakdown(
         "region": by_region,
         "campaign": by_campaign,
         "end-year": by_end_year,
+        "disease": by_disease,
     }
     return table[by](reg, recs)
 

@@ -244,7 +244,7 @@ def name_conflicts(docs: Iterable[tuple[str, YamlDoc]]) -> list[Finding]:
     """
     from rarereg.query import normalise
 
-    first: dict[int, tuple[str, str, str, int]] = {}
+    first: dict[int, tuple[set[str], str, str, int]] = {}
     findings: list[Finding] = []
     for path, doc in sorted(docs, key=lambda pair: pair[0]):
         items = doc.data.get("diseases")
@@ -258,15 +258,16 @@ def name_conflicts(docs: Iterable[tuple[str, YamlDoc]]) -> list[Finding]:
                 continue
             here = ("diseases", i, "name")
             synonyms = item.get("synonyms")
-            names = {normalise(item["name"])} | {
+            own = normalise(item["name"])
+            names = {own} | {
                 normalise(s)
                 for s in (synonyms if isinstance(synonyms, list) else [])
                 if isinstance(s, str)
             }
             seen = first.get(code)
             if seen is None:
-                first[code] = (normalise(item["name"]), item["name"], path, doc.pos(here)[0])
-            elif seen[0] not in names:
+                first[code] = (names, item["name"], path, doc.pos(here)[0])
+            elif own not in seen[0] and normalise(seen[1]) not in names:
                 findings.append(
                     error(
                         path,

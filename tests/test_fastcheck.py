@@ -23,11 +23,24 @@ KIND_OF = {
     "centres": "centre",
 }
 SAMPLES = [(KIND_OF[folder], doc) for folder, docs in BASE.items() for doc in docs.values()]
+SAMPLES.append(
+    (
+        "centre",
+        {
+            **BASE["centres"]["lupus"],
+            "diseases": [
+                {"name": "Lupus", "orpha": 536, "synonyms": ["LES"], "age_group": "both"},
+                {"name": "SAPL", "orpha": "ORPHA:80", "sources": [{"document": "page.txt"}]},
+            ],
+        },
+    )
+)
 
 _leaf = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-3, 10),
+    st.sampled_from([9999999, 10000000]),
     st.floats(allow_nan=False, width=16),
     st.sampled_from(
         [
@@ -56,6 +69,10 @@ _leaf = st.one_of(
             "labelled",
             "lapsed",
             "gone",
+            "ORPHA:536",
+            "ORPHA:0",
+            "536",
+            "children",
         ]
     ),
 )
@@ -79,6 +96,9 @@ _value = st.recursive(
                     "crmr",
                     "source",
                     "as_of",
+                    "orpha",
+                    "name",
+                    "age_group",
                 ]
             ),
             inner,

@@ -123,6 +123,8 @@ def _keyword(
         return lambda v: not isinstance(v, str) or len(v) <= limit
     if key == "minimum":
         return lambda v: not isinstance(v, int | float) or isinstance(v, bool) or v >= value
+    if key == "maximum":
+        return lambda v: not isinstance(v, int | float) or isinstance(v, bool) or v <= value
     if key == "minItems":
         return lambda v: not isinstance(v, list) or len(v) >= value
     if key == "uniqueItems":

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner, Result
 
 from rarereg import diseases, model, query, report
 from rarereg.query import Filters, QueryError
+from tests.helpers import run
 
 Data = dict[str, dict[str, dict[str, Any]]]
 
@@ -257,3 +262,161 @@ def test_a_synonym_is_not_a_conflict(
     loaded = loader.load(root, root.parent)
 
     assert diseases.name_conflicts([(e.path, e.doc) for e in loaded.entries if e.doc]) == []
+
+
+# Through the command line, as people ask.
+
+
+def _cli(runner: CliRunner, root: Path, *args: str) -> Result:
+    return run(runner, *args, "--registry", root)
+
+
+def _json(result: Result) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_cli_list_disease_accents_and_inheritance(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """`list --disease` ignores case and accents and finds the CCMR through its CRMR."""
+    root = make_registry(with_diseases)
+
+    found = _json(_cli(runner, root, "list", "--disease", "Lupus Érythémateux", "-f", "json"))
+
+    assert [(r["id"], r["hospital"], r["city"]) for r in found] == [
+        ("ccmr-lupus-lille", "hopital-jeanne-de-flandre", "Lille"),
+        ("lupus", "hopital-pitie-salpetriere", "Paris"),
+        ("lupus", "chu-reims", "Reims"),
+    ]
+
+
+def test_cli_list_disease_near_me(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """`--disease` combines with `--region` and `--kind`."""
+    root = make_registry(with_diseases)
+
+    found = _json(
+        _cli(
+            runner, root, "list", "--disease", "lupus", "--region", "Hauts-de-France", "-f", "json"
+        )
+    )
+    none = _cli(runner, root, "list", "--disease", "lupus", "--kind", "crc")
+
+    assert [r["id"] for r in found] == ["ccmr-lupus-lille"]
+    assert (none.exit_code, none.stdout, none.stderr.strip()) == (0, "", "No centres match.")
+
+
+def test_cli_unknown_disease_exits_2_with_suggestions(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """A disease nobody covers is a usage error that names the closest ones."""
+    root = make_registry(with_diseases)
+
+    result = _cli(runner, root, "list", "--disease", "lupis")
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "rarereg: error: no disease matches 'lupis'; did you mean:"
+        " Lupus érythémateux systémique (ORPHA:536)?\n"
+    )
+
+
+def test_cli_orpha_and_list_diseases(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """`--orpha` takes either form; `list diseases` counts centres per disease, also as CSV."""
+    root = make_registry(with_diseases)
+
+    by_code = _json(_cli(runner, root, "list", "--orpha", "ORPHA:80", "-f", "json"))
+    table = list(
+        csv.DictReader(io.StringIO(_cli(runner, root, "list", "diseases", "-f", "csv").stdout))
+    )
+
+    assert [r["id"] for r in by_code] == ["ccmr-lupus-lille", "lupus", "lupus"]
+    assert [(r["key"], r["orpha"], r["centres"]) for r in table] == [
+        ("ORPHA:536", "536", "2"),
+        ("name:maladies auto immunes rares", "", "2"),
+        ("ORPHA:80", "80", "2"),
+        ("ORPHA:1199", "1199", "1"),
+    ]
+
+
+def test_cli_show_orpha_and_a_centres_diseases(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """`show ORPHA:536` lists its centres; `show` of a CCMR gives the diseases it inherits."""
+    root = make_registry(with_diseases)
+
+    disease = _json(_cli(runner, root, "show", "orpha:536", "-f", "json"))
+    ccmr = _json(_cli(runner, root, "show", "ccmr-lupus-lille", "-f", "json"))
+    crmr = _json(_cli(runner, root, "show", "lupus", "-f", "json"))
+    missing = _cli(runner, root, "show", "ORPHA:999")
+
+    assert [c["id"] for c in disease["centres"]] == ["ccmr-lupus-lille", "lupus"]
+    assert ccmr["diseases_from"] == "lupus"
+    assert ccmr["diseases"][0] == {
+        "name": "Lupus érythémateux systémique",
+        "orpha": 536,
+        "synonyms": ["LES"],
+        "age_group": "both",
+    }
+    assert crmr["diseases"][0]["orpha"] == 536
+    assert "diseases_from" not in crmr
+    assert missing.exit_code == 2
+    assert "no centre in the registry gives ORPHA:999" in missing.stderr
+
+
+def test_cli_show_disease_as_a_table(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """The table view names the disease and each centre."""
+    root = make_registry(with_diseases)
+
+    result = _cli(runner, root, "show", "ORPHA:1199")
+
+    assert result.exit_code == 0, result.output
+    assert "Atrésie de l'œsophage" in result.stdout
+    assert "cracmo" in result.stdout
+
+
+def test_cli_report_by_disease(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """`report --by disease` counts centres per disease group, as JSON and CSV."""
+    root = make_registry(with_diseases)
+
+    data = _json(_cli(runner, root, "report", "--by", "disease", "-f", "json"))
+    rows_csv = list(
+        csv.DictReader(
+            io.StringIO(_cli(runner, root, "report", "--by", "disease", "-f", "csv").stdout)
+        )
+    )
+
+    assert [(r["key"], r["centres"]) for r in data["disease"]] == [
+        ("ORPHA:536", 2),
+        ("ORPHA:80", 2),
+        ("name:maladies auto immunes rares", 2),
+        ("ORPHA:1199", 1),
+    ]
+    assert [r["key"] for r in rows_csv] == [r["key"] for r in data["disease"]]
+
+
+def test_cli_a_bad_orphacode_is_a_schema_error(
+    runner: CliRunner, make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """ORPHA:0, a word or a negative number is refused by the schema, never a crash."""
+    with_diseases["centres"]["cracmo"]["diseases"] = [
+        {"name": "A", "orpha": "ORPHA:0"},
+        {"name": "B", "orpha": -3},
+        {"name": "C", "orpha": "lupus"},
+    ]
+    root = make_registry(with_diseases)
+
+    result = run(runner, "--no-cache", "validate", "--registry", root, "-f", "json")
+
+    found = [(f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]]
+    assert result.exit_code == 1
+    assert found == [(13, "schema"), (15, "schema"), (17, "schema")]

@@ -25,9 +25,18 @@ def report(runner: CliRunner, registry: Path, *args: str) -> dict[str, Any]:
 
 
 def test_default_report_has_every_breakdown(runner: CliRunner, registry: Path) -> None:
-    """Totals by kind, then hospital, network, region, campaign and end year."""
+    """Totals by kind, then hospital, network, region, campaign, end year and disease."""
     data = report(runner, registry)
-    assert list(data) == ["as_of", "kind", "hospital", "network", "region", "campaign", "end-year"]
+    assert list(data) == [
+        "as_of",
+        "kind",
+        "hospital",
+        "network",
+        "region",
+        "campaign",
+        "end-year",
+        "disease",
+    ]
     crmr = next(row for row in data["kind"] if row["kind"] == "crmr")
     assert crmr == {
         "kind": "crmr",
@@ -123,6 +132,7 @@ def test_csv_single_and_all(runner: CliRunner, registry: Path) -> None:
         "region",
         "campaign",
         "end-year",
+        "disease",
     }
 
 

@@ -58,6 +58,17 @@ EXAMPLES: dict[str, tuple[dict[str, str | None], list[tuple[str, int, int, str]]
         {"hospitals/g.yaml": BASE["hospitals/g.yaml"].replace("parent: h", "finess: '590780193'")},
         [("hospitals/h.yaml", 3, 9, E)],
     ),
+    "orpha-name-conflict": (
+        {
+            "centres/m.yaml": BASE["centres/m.yaml"].replace(
+                "sites:", "diseases:\n- name: Lupus\n  orpha: 536\nsites:"
+            ),
+            "centres/r.yaml": BASE["centres/r.yaml"].replace(
+                "sites:", "diseases:\n- name: Lupus systémique\n  orpha: ORPHA:536\nsites:"
+            ),
+        },
+        [("centres/r.yaml", 8, 9, E)],
+    ),
     "label-dates": (
         {
             "campaigns/c.yaml": BASE["campaigns/c.yaml"]

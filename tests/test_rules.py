@@ -321,7 +321,11 @@ def test_stages_come_from_the_declarations() -> None:
     from rarereg.rules.engine import checkers
 
     assert checkers(Stage.FILE) == ("rarereg.schemas:check", "rarereg.filechecks:run")
-    assert checkers(Stage.REGISTRY) == ("rarereg.checks:run", "rarereg.label_checks:check")
+    assert checkers(Stage.REGISTRY) == (
+        "rarereg.checks:run",
+        "rarereg.diseases:check",
+        "rarereg.label_checks:check",
+    )
     loading = {r.checker for r in rules.catalog() if r.stage is Stage.LOAD}
     assert loading == {
         "rarereg.yamlstrict:parse_bytes",

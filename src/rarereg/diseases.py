@@ -11,11 +11,14 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rarereg.document import YamlDoc
 from rarereg.findings import Finding, error
 from rarereg.model import Centre, Disease, Registry, orpha_number
+
+if TYPE_CHECKING:
+    from rarereg.loader import Loaded
 
 
 class UnknownDisease(LookupError):
@@ -234,6 +237,13 @@ def find(reg: Registry, text: str) -> DiseaseEntry:
 def is_code(text: str) -> bool:
     """True for ``ORPHA:…`` (any case): ``show`` then looks for a disease, not an entity."""
     return text[:6].upper() == "ORPHA:"
+
+
+def check(loaded: Loaded, *_: object) -> list[Finding]:
+    """The ``orpha-name-conflict`` rule over a loaded registry (its schema-valid centres)."""
+    return name_conflicts(
+        (e.path, e.doc) for e in loaded.entries if e.kind == "centre" and e.ok and e.doc is not None
+    )
 
 
 def name_conflicts(docs: Iterable[tuple[str, YamlDoc]]) -> list[Finding]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rarereg.diseases import DISEASE_COLUMNS
-from rarereg.model import Campaign, Centre, Hospital, Network, Registry
+from rarereg.model import Campaign, Centre, Disease, Hospital, Network, Registry
 
 CENTRE_KINDS = ("crmr", "ccmr", "crc", "platform")
 NETWORK_KINDS = ("fsmr", "ern")
@@ -479,10 +479,31 @@ def _centre_related(reg: Registry, c: Centre) -> dict[str, Any]:
             for site in c.raw["sites"]
         ],
     }
+    if c.diseases:
+        # ORPHAcodes as numbers whatever their written form, so scripts compare them.
+        out["diseases"] = [
+            {**raw, **_disease_brief(d)}
+            for raw, d in zip(c.raw["diseases"], c.diseases, strict=True)
+        ]
+    elif reg.diseases_of(c):
+        # A CCMR that names no disease covers its reference centre's: say so, and whose.
+        out["diseases"] = [_disease_brief(d) for d in reg.diseases_of(c)]
+        out["diseases_from"] = c.reference_centre
     if c.kind == "crmr":
         out["competence_centres"] = [
             _centre_brief(reg, x) for x in _sorted(reg.competence_centres(c.id))
         ]
+    return out
+
+
+def _disease_brief(d: Disease) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": d.name}
+    if d.orpha is not None:
+        out["orpha"] = d.orpha
+    if d.synonyms:
+        out["synonyms"] = list(d.synonyms)
+    if d.age_group:
+        out["age_group"] = d.age_group
     return out
 
 

@@ -110,9 +110,19 @@ def _ids(ctx: Any) -> Iterable[tuple[str, str]]:
     return sorted((e.id, e.name) for group in groups for e in group)
 
 
+def _diseases(ctx: Any) -> Iterable[tuple[str, str]]:
+    from rarereg.diseases import index
+
+    reg = _registry(ctx)
+    if reg is None:
+        return []
+    return sorted((n, e.key) for e in index(reg).values() for n in e.all_names())
+
+
 kinds = _safely(_kinds)
 regions = _safely(_regions)
 hospitals = _safely(_hospitals)
 networks = _safely(_networks_of("fsmr"))
 erns = _safely(_networks_of("ern"))
 ids = _safely(_ids)
+diseases = _safely(_diseases)

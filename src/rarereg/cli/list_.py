@@ -10,6 +10,7 @@ from rarereg.cli import common
 from rarereg.cli.options import (
     AsOfOpt,
     CityOpt,
+    DiseaseOpt,
     ErnOpt,
     ExcelOpt,
     HospitalOpt,
@@ -18,6 +19,7 @@ from rarereg.cli.options import (
     ListWhat,
     NetworkOpt,
     NoPagerOpt,
+    OrphaOpt,
     OutputOpt,
     RegionOpt,
     RegistryOpt,
@@ -36,6 +38,8 @@ def command(
     city: CityOpt = None,
     ern: ErnOpt = None,
     search: SearchOpt = None,
+    disease: DiseaseOpt = None,
+    orpha: OrphaOpt = None,
     as_of: AsOfOpt = None,
     fmt: Annotated[ListFormat, format_option()] = ListFormat.table,
     output: OutputOpt = None,
@@ -43,11 +47,12 @@ def command(
     no_pager: NoPagerOpt = False,
     registry: RegistryOpt = None,
 ) -> None:
-    """List centres (one row per centre and site), hospitals, networks or campaigns.
+    """List centres (one row per centre and site), hospitals, networks, campaigns or diseases.
 
-    Filters combine (all must match); a repeated filter matches any of its values.
+    Filters combine (all must match); a repeated filter matches any of its values. `list
+    diseases` counts, for each disease the registry knows, the centres that pass the filters.
 
-    Example: rarereg list --hospital "CHU Lille" --kind crmr
+    Example: rarereg list --disease lupus --region Hauts-de-France
     """
     from rarereg import labels, query
     from rarereg.render import columns
@@ -55,7 +60,15 @@ def command(
 
     reg = labels.labelled_on(common.load(ctx, registry), common.as_of(as_of))
     filters = query.Filters(
-        hospital or [], network or [], kind or [], region or [], city or [], ern or [], search
+        hospital or [],
+        network or [],
+        kind or [],
+        region or [],
+        city or [],
+        ern or [],
+        search,
+        disease or [],
+        orpha or [],
     )
     try:
         rows = query.list_rows(reg, what.value, filters)

@@ -22,7 +22,7 @@ ShowFormat = enum.StrEnum("ShowFormat", "table json csv")
 ExpiringFormat = enum.StrEnum("ExpiringFormat", "table json csv markdown ics")
 ReportFormat = enum.StrEnum("ReportFormat", "table json csv markdown")
 CompareFormat = enum.StrEnum("CompareFormat", "table json csv markdown")
-ListWhat = enum.StrEnum("ListWhat", "centres hospitals networks campaigns")
+ListWhat = enum.StrEnum("ListWhat", "centres hospitals networks campaigns diseases")
 ReportBy = enum.StrEnum(
     "ReportBy",
     [
@@ -32,6 +32,7 @@ ReportBy = enum.StrEnum(
         ("region", "region"),
         ("campaign", "campaign"),
         ("end_year", "end-year"),
+        ("disease", "disease"),
     ],
 )
 
@@ -128,6 +129,24 @@ ExcelOpt = Annotated[
 NoPagerOpt = Annotated[
     bool,
     typer.Option("--no-pager", help="Never page the output (default: page on a terminal)."),
+]
+DiseaseOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--disease",
+        metavar="TEXT",
+        autocompletion=complete.diseases,
+        help="Centres for a disease: words of its name or synonyms (case and accents ignored); "
+        "a CCMR that lists none covers its reference centre's. Repeatable.",
+    ),
+]
+OrphaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--orpha",
+        metavar="CODE",
+        help="Centres for a disease by its ORPHAcode: 536 or ORPHA:536. Repeatable.",
+    ),
 ]
 SearchOpt = Annotated[
     str | None,

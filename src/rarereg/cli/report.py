@@ -10,12 +10,14 @@ from rarereg.cli import common
 from rarereg.cli.options import (
     AsOfOpt,
     CityOpt,
+    DiseaseOpt,
     ErnOpt,
     ExcelOpt,
     HospitalOpt,
     KindOpt,
     NetworkOpt,
     NoPagerOpt,
+    OrphaOpt,
     OutputOpt,
     RegionOpt,
     RegistryOpt,
@@ -43,6 +45,8 @@ def command(
     city: CityOpt = None,
     ern: ErnOpt = None,
     search: SearchOpt = None,
+    disease: DiseaseOpt = None,
+    orpha: OrphaOpt = None,
     as_of: AsOfOpt = None,
     fmt: Annotated[ReportFormat, format_option()] = ReportFormat.table,
     output: OutputOpt = None,
@@ -50,7 +54,7 @@ def command(
     no_pager: NoPagerOpt = False,
     registry: RegistryOpt = None,
 ) -> None:
-    """Counts of centres and sites: by kind, hospital, network, region, campaign, end year.
+    """Counts of centres and sites: by kind, hospital, network, region, campaign, end year, disease.
 
     CRMR sites are counted as coordinating and constitutive (or role unstated), then CCMR, CRC
     and platforms, as hospitals publish them; a hospital's sites are folded into its legal entity.
@@ -66,7 +70,15 @@ def command(
     day = common.as_of(as_of)
     reg = labels.labelled_on(common.load(ctx, registry), day)
     filters = query.Filters(
-        hospital or [], network or [], kind or [], region or [], city or [], ern or [], search
+        hospital or [],
+        network or [],
+        kind or [],
+        region or [],
+        city or [],
+        ern or [],
+        search,
+        disease or [],
+        orpha or [],
     )
     resolved = common.resolve(reg, filters)
     recs = counts.records(reg, resolved)

@@ -87,7 +87,24 @@ CAMPAIGNS = (
     col("centres", priority=4),
 )
 
-LISTS = {"centres": CENTRES, "hospitals": HOSPITALS, "networks": NETWORKS, "campaigns": CAMPAIGNS}
+DISEASES = (
+    col("key", "id", 1, ident=True),
+    col("name", priority=2),
+    col("centres", priority=3, ident=True),
+    col("crmr", "CRMR", 4, ident=True),
+    col("ccmr", "CCMR", 4, ident=True),
+    col("synonyms", priority=6),
+    col("age_groups", "ages", 7),
+)
+"""``list diseases``: a disease's key is its ORPHAcode, else ``name:`` and its normalised name."""
+
+LISTS = {
+    "centres": CENTRES,
+    "hospitals": HOSPITALS,
+    "networks": NETWORKS,
+    "campaigns": CAMPAIGNS,
+    "diseases": DISEASES,
+}
 
 EXPIRING = (
     col("id", priority=1, ident=True),
@@ -229,4 +246,17 @@ SHOW_CENTRES = (
 )
 """Centres related to the entity ``show`` prints."""
 
-SHOW_TABLES = {"sites": SHOW_SITES, "centres": SHOW_CENTRES, "competence_centres": SHOW_CENTRES}
+SHOW_DISEASES = (
+    col("name", priority=1),
+    col("orpha", "ORPHAcode", 2, ident=True),
+    col("age_group", "ages", 3, ident=True),
+    col("synonyms", priority=4),
+)
+"""A centre's diseases in ``show``."""
+
+SHOW_TABLES = {
+    "sites": SHOW_SITES,
+    "centres": SHOW_CENTRES,
+    "competence_centres": SHOW_CENTRES,
+    "diseases": SHOW_DISEASES,
+}

@@ -267,6 +267,17 @@ RULES: tuple[Rule, ...] = (
         _CROSS,
     ),
     Rule(
+        "orpha-name-conflict",
+        E,
+        "one ORPHAcode given two different names in the registry",
+        "An ORPHAcode names one disease. The first file (by path) to give a code sets its name; a "
+        "later file naming it otherwise is reported at that name. Use one name, and list the "
+        "other under the disease's `synonyms`.",
+        Scope.REGISTRY,
+        _REG,
+        "rarereg.diseases:check",
+    ),
+    Rule(
         "invalid-date",
         E,
         "a date that does not exist (`2027-02-30`)",

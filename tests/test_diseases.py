@@ -420,3 +420,20 @@ def test_cli_a_bad_orphacode_is_a_schema_error(
     found = [(f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]]
     assert result.exit_code == 1
     assert found == [(13, "schema"), (15, "schema"), (17, "schema")]
+
+
+def test_python_api_asks_by_disease_and_code(
+    make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """`rarereg.centres(disease=…, orpha=…)` answers as `list --disease` and `--orpha` do."""
+    import datetime as dt
+
+    import rarereg
+
+    reg = rarereg.load(make_registry(with_diseases))
+
+    by_name = rarereg.centres(reg, disease="lupus", as_of=dt.date(2025, 6, 1))
+    by_code = rarereg.centres(reg, orpha=1199, as_of=dt.date(2025, 6, 1))
+
+    assert [r["id"] for r in by_name] == ["ccmr-lupus-lille", "lupus", "lupus"]
+    assert [r["id"] for r in by_code] == ["cracmo"]

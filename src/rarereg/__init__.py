@@ -73,12 +73,16 @@ def centres(
     city: str | Sequence[str] = (),
     ern: str | Sequence[str] = (),
     search: str | None = None,
+    disease: str | Sequence[str] = (),
+    orpha: str | int | Sequence[str | int] = (),
     as_of: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Centres as ``rarereg list centres`` gives them: one dict per centre and site.
 
     Filters take a value or a list of values (any of them matches) and combine like the
-    CLI's options: hospital names include their sites, case and accents are ignored. Only
+    CLI's options: hospital names include their sites, case and accents are ignored;
+    ``disease`` matches disease names and synonyms and ``orpha`` ORPHAcodes (``536`` or
+    ``"ORPHA:536"``), a CCMR covering its reference centre's diseases. Only
     centres labelled on ``as_of`` (default today) are kept. ``registry`` defaults to
     :func:`load`. An unknown name raises :class:`rarereg.query.QueryError`.
     """
@@ -87,7 +91,15 @@ def centres(
     reg = registry if registry is not None else load()
     day = as_of or labels.today()
     filters = query.Filters(
-        _many(hospital), _many(network), _many(kind), _many(region), _many(city), _many(ern), search
+        _many(hospital),
+        _many(network),
+        _many(kind),
+        _many(region),
+        _many(city),
+        _many(ern),
+        search,
+        _many(disease),
+        [str(code) for code in ([orpha] if isinstance(orpha, str | int) else orpha)],
     )
     return query.list_rows(labels.labelled_on(reg, day), "centres", filters)
 

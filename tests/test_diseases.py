@@ -437,3 +437,14 @@ def test_python_api_asks_by_disease_and_code(
 
     assert [r["id"] for r in by_name] == ["ccmr-lupus-lille", "lupus", "lupus"]
     assert [r["id"] for r in by_code] == ["cracmo"]
+
+
+def test_list_diseases_search_names_diseases(
+    make_registry: Callable[..., Path], with_diseases: Data
+) -> None:
+    """`list diseases --search` matches disease names and synonyms, not the centres' names."""
+    reg = _registry(make_registry, with_diseases)
+
+    rows = query.list_rows(reg, "diseases", Filters(search="érythémateux"))
+
+    assert [r["key"] for r in rows] == ["ORPHA:536"]

@@ -123,28 +123,29 @@ def match(diseases: dict[str, DiseaseEntry], query: str) -> set[str]:
 def _unknown(diseases: dict[str, DiseaseEntry], query: str, wanted: str) -> str:
     from rarereg.query import normalise
 
-    labels: dict[str, str] = {}
+    owner: dict[str, str] = {}
     for entry in diseases.values():
         for n in entry.all_names():
-            labels.setdefault(normalise(n), _label(entry, n))
+            owner.setdefault(normalise(n), entry.key)
     # Compare word by word too: "lupis" is close to the word "lupus" in a long name.
     words: dict[str, list[str]] = defaultdict(list)
-    for norm in labels:
+    for norm in owner:
         for w in norm.split():
             words[w].append(norm)
-    close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(wanted, list(owner), n=3, cutoff=0.6)
     for w in wanted.split():
         for near in difflib.get_close_matches(w, list(words), n=2, cutoff=0.75):
             close.extend(words[near][:2])
-    suggestions = list(dict.fromkeys(labels[c] for c in close))[:5]
+    keys = list(dict.fromkeys(owner[c] for c in close))[:5]
+    suggestions = [_label(diseases[k]) for k in keys]
     hint = f"; did you mean: {'; '.join(suggestions)}?" if suggestions else ""
     if not diseases:
         hint = "; no centre in this registry lists its diseases yet"
     return f"no disease matches '{query}'{hint}"
 
 
-def _label(entry: DiseaseEntry, name: str) -> str:
-    return f"{name} ({entry.key})" if entry.orpha is not None else name
+def _label(entry: DiseaseEntry) -> str:
+    return f"{entry.name} ({entry.key})" if entry.orpha is not None else entry.name
 
 
 def match_code(diseases: dict[str, DiseaseEntry], code: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import unicodedata
@@ -396,11 +397,13 @@ def disease_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
     from rarereg import diseases
 
     known = diseases.index(reg)
-    kept = {c.id for c in reg.centres.values() if centre_matches(reg, c, r)}
+    # --search names diseases here, not centres: `list diseases --search lupus`.
+    centre_filters = dataclasses.replace(r, search=None)
+    kept = {c.id for c in reg.centres.values() if centre_matches(reg, c, centre_filters)}
     rows = diseases.disease_rows(reg, known, kept)
     if r.diseases is not None:
         rows = [row for row in rows if row["key"] in r.diseases]
-    return rows
+    return [row for row in rows if _text_matches(r.search, [row["name"], *row["synonyms"]])]
 
 
 def find_entity(reg: Registry, entity_id: str) -> Hospital | Network | Campaign | Centre:

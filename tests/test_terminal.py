@@ -33,7 +33,8 @@ def test_rarereg_alone_orients(runner: CliRunner, registry: Path) -> None:
     assert "3 centres (2 CRMR, 1 CCMR)" in out
     assert "5 hospitals and sites, 2 filières (FSMR), 1 European Reference Networks" in out
     commands = [line.split()[1] for line in out.splitlines() if line.startswith("  rarereg ")]
-    assert commands == ["list", "show", "report", "expiring", "validate"]
+    assert commands == ["list", "list", "report", "expiring", "validate"]
+    assert "rarereg list --disease lupus" in out
 
 
 def test_rarereg_alone_as_installed(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from rarereg import __version__
 
 START = (
-    ('rarereg list --hospital "CHU Lille"', "the centres a hospital hosts"),
-    ("rarereg show ID", "one centre, hospital, network or campaign, and what points to it"),
+    ("rarereg list --disease lupus", "where the experts for a disease are (by name or --orpha)"),
+    ('rarereg list --hospital "CHU Lille"', "the centres a hospital hosts (rarereg show ID: one)"),
     ("rarereg report", "how many centres and sites, by kind, hospital, network, region"),
     ("rarereg expiring --within 6m", "labels that end in the next six months"),
     ("rarereg validate", "check every file (in CI: --format github or sarif)"),

@@ -170,6 +170,11 @@ def run_size(
             ),
         )
     )
+    for name, cmd in (
+        ("rarereg report, warm", ["report", "-f", "json"]),
+        ("rarereg expiring, warm", ["expiring", "-f", "json"]),
+    ):
+        rows.append((name, *measure([*rr, *cmd], repeat, env, base)))
     rows.append(
         (
             "rarereg compare HEAD~1 HEAD",

@@ -195,9 +195,11 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = loader.entry_from_bytes
 
-    def counting(kind: str, stem: str, shown: str, raw: bytes) -> loader.Entry:
+    def counting(
+        kind: str, stem: str, shown: str, raw: bytes, source: str | None = None
+    ) -> loader.Entry:
         seen.append(stem)
-        return real(kind, stem, shown, raw)
+        return real(kind, stem, shown, raw, source)
 
     monkeypatch.setattr(loader, "entry_from_bytes", counting)
     return seen

@@ -302,19 +302,31 @@ def read_entry(kind: str, path: Path | str, shown: str) -> Entry:
     raw, _, _, problem = _read_raw(path, shown)
     if raw is None:
         return Entry(kind, stem, shown, None, [problem] if problem else [])
-    return entry_from_bytes(kind, stem, shown, raw)
+    return entry_from_bytes(kind, stem, shown, raw, os.fspath(path))
 
 
-def entry_from_bytes(kind: str, stem: str, shown: str, raw: bytes) -> Entry:
+def entry_from_bytes(
+    kind: str, stem: str, shown: str, raw: bytes, source: str | None = None
+) -> Entry:
     """Parse one file's content, wherever it was read from (disk, git), and check it.
 
     The checks are the rules declared for each parsed file (stage FILE): their findings are
     cached with the file.
-    """
-    from rarereg.rules.engine import check_file
-    from rarereg.yamlstrict import parse_bytes
 
-    doc, findings = parse_bytes(raw, shown)
+    A plain file is read by the compiled parser, without positions: they are read again from
+    ``source`` (the file on disk) by the strict reader only if a finding needs one.
+    """
+    from rarereg import fastyaml
+    from rarereg.rules.engine import check_file
+
+    data = fastyaml.read(raw)
+    if data is not None:
+        doc: YamlDoc | None = YamlDoc(data, None, None, (source, shown) if source else None)
+        findings: list[Finding] = []
+    else:
+        from rarereg.yamlstrict import parse_bytes
+
+        doc, findings = parse_bytes(raw, shown)
     if doc is not None:
         findings.extend(check_file(kind, doc, shown))
     return Entry(kind, stem, shown, doc, findings)
@@ -475,8 +487,8 @@ def _parse_all(
     """Parse the files not in the cache: in worker processes when there are many."""
     from rarereg.cache import Record, findings_to_json
 
-    jobs = [
-        (kind, _stem(files[i][1]), display_path(files[i][1], cwd), raw)
+    jobs: list[Job] = [
+        (kind, _stem(files[i][1]), display_path(files[i][1], cwd), raw, files[i][1])
         for i, kind, raw, _, _, _ in todo
     ]
     results = _parallel(jobs, parsed) if len(jobs) >= PARALLEL_MIN else None
@@ -521,7 +533,7 @@ def entries_from_contents(
         findings = record.findings_for(shown) if record.findings else []
         doc = None if record.data is None else YamlDoc(record.data, None, None, None)
         entries[n] = Entry(kind, stem, shown, doc, findings)
-    fresh = [jobs[n] for n in todo]
+    fresh: list[Job] = [(*jobs[n], None) for n in todo]
     results = _parallel(fresh) if len(fresh) >= PARALLEL_MIN else None
     for k, n in enumerate(todo):
         if results is None:
@@ -533,14 +545,18 @@ def entries_from_contents(
     return [e for e in entries if e is not None]
 
 
-def _job(job: tuple[str, str, str, bytes]) -> tuple[dict[str, Any] | None, list[Finding]]:
+Job = tuple[str, str, str, bytes, str | None]
+"""What a worker needs to parse one file: kind, stem, display path, content, path on disk."""
+
+
+def _job(job: Job) -> tuple[dict[str, Any] | None, list[Finding]]:
     """Worker: parse and check one file; positions stay behind (re-read if ever needed)."""
     entry = entry_from_bytes(*job)
     return (entry.doc.data if entry.doc is not None else None), entry.findings
 
 
 def _parallel(
-    jobs: list[tuple[str, str, str, bytes]],
+    jobs: list[Job],
     parsed: Callable[[int], None] | None = None,
 ) -> list[tuple[dict[str, Any] | None, list[Finding]]] | None:
     """Parse on every core; None when processes cannot be started (then parse in-process)."""

@@ -218,17 +218,20 @@ def test_reading_many_files_does_not_map_a_page_per_file(
     def maps() -> int:
         return len(Path("/proc/self/maps").read_text().splitlines())
 
-    peak: list[int] = []
-    real = loader._parse_all
+    held: list[bytes] = []
+    real = loader._read_raw
 
-    def measuring(*args: object, **kwargs: object) -> None:
-        peak.append(maps())  # every file's bytes are held at this point
-        real(*args, **kwargs)  # type: ignore[arg-type]
+    def holding(*args: Any) -> Any:
+        result = real(*args)
+        held.append(result[0])  # keep every file's bytes alive, as a worker might
+        return result
 
-    monkeypatch.setattr(loader, "_parse_all", measuring)
+    monkeypatch.setattr(loader, "_read_raw", holding)
+    monkeypatch.setattr(loader, "PARALLEL_MIN", 10**9)  # in this process, to see its maps
     before = maps()
     loaded = loader.load(tmp_path / "registry", tmp_path)
-    assert len(loaded.entries) == 3000
+    assert len(loaded.entries) == 3000 and len(held) == 3000
+    peak = [maps()]
     assert peak[0] - before < 1000
 
 

@@ -172,6 +172,11 @@ class FileCache:
         self.put(name, record)
         return record
 
+    def known_hash(self, name: str) -> str | None:
+        """The content hash recorded for a file, without taking its record."""
+        record = _record(self.records.get(name))
+        return None if record is None else record.hash
+
     def by_hash(self) -> dict[str, Record]:
         """Every well-formed record by content hash, for contents read from elsewhere (git)."""
         out = {}

@@ -370,53 +370,90 @@ def _load(
     stats: list[tuple[int, int]] | None,
     progress: Progress,
 ) -> Loaded:
-    from rarereg.cache import FileCache, digest
+    from rarereg import shares
+    from rarereg.cache import FileCache, Record
 
     cwd = cwd or Path.cwd()
     files, findings = listing or list_files(root, cwd)
     store = FileCache.open(cache_dir, root, schemas.schema_fingerprint())
+    shown_of = [display_path(path, cwd) for _, path in files]
     entries: list[Entry | None] = [None] * len(files)
-    todo: list[tuple[int, str, bytes, int, int, str]] = []
-    hits: list[tuple[int, str, str, str, Any]] = []
-    for i, (kind, path) in enumerate(files):
-        shown = display_path(path, cwd)
-        try:
-            if stats is not None:
-                size, mtime_ns = stats[i]
-            else:
-                st = os.stat(path)  # noqa: PTH116 - a str path from scandir
-                size, mtime_ns = st.st_size, changed_ns(st)
-            record = store.get(path, size, mtime_ns)
-        except OSError:
-            record = None
+    hits: list[tuple[int, Any]] = []
+    todo: list[int] = []
+    for i, (_, path) in enumerate(files):
+        record = None
+        if store.records:  # an empty cache (a cold run) has nothing to look up
+            try:
+                if stats is not None:
+                    size, mtime_ns = stats[i]
+                else:
+                    st = os.stat(path)  # noqa: PTH116 - a str path from scandir
+                    size, mtime_ns = st.st_size, changed_ns(st)
+                record = store.get(path, size, mtime_ns)
+            except OSError:
+                record = None
         if record is not None:
-            hits.append((i, kind, path, shown, record))
-            continue
-        raw, size, mtime_ns, problem = _read_raw(path, shown)
-        if raw is None:
-            entries[i] = Entry(kind, _stem(path), shown, None, [problem] if problem else [])
-            continue
-        content_hash = digest(raw)
-        record = store.get_by_hash(path, content_hash, size, mtime_ns)
-        if record is not None:
-            hits.append((i, kind, path, shown, record))
+            hits.append((i, record))
         else:
-            todo.append((i, kind, raw, size, mtime_ns, content_hash))
+            todo.append(i)
         if i % 256 == 0:
             progress(len(hits), len(files))
-    _parse_all(files, todo, entries, store, cwd, lambda n: progress(len(hits) + n, len(files)))
+
+    def work(n: int) -> Checked:
+        i = todo[n]
+        return _check_file(files[i][0], files[i][1], shown_of[i], store)
+
+    # Each process reads, hashes, parses and checks its own files, and sends back plain values.
+    results = shares.run(
+        len(todo),
+        work,
+        minimum=PARALLEL_MIN,
+        progress=lambda n: progress(len(hits) + n, len(files)),
+    )
     progress(len(files), len(files))
+    for n, i in enumerate(todo):
+        kind, path = files[i]
+        size, mtime_ns, content_hash, status, data, found = results[n]
+        if status == _SAME_CONTENT:
+            hits.append((i, store.get_by_hash(path, content_hash, size, mtime_ns)))
+            continue
+        record = Record(size, mtime_ns, content_hash, data, found)
+        entries[i] = _from_record(kind, path, shown_of[i], record)
+        if status == _PARSED:
+            store.put(path, record)
     store.save()
 
     def build() -> list[Entry]:
-        for i, kind, path, shown, record in hits:
-            entries[i] = _from_record(kind, path, shown, record)
+        for i, record in hits:
+            entries[i] = _from_record(files[i][0], files[i][1], shown_of[i], record)
         return [e for e in entries if e is not None]
 
     loaded = Loaded(root, None, findings, build, len(files))
-    loaded.hashes = {path: record.hash for _, _, path, _, record in hits}
-    loaded.hashes.update((files[t[0]][1], t[5]) for t in todo)
+    loaded.hashes = {files[i][1]: record.hash for i, record in hits}
+    loaded.hashes.update(
+        (files[i][1], results[n][2]) for n, i in enumerate(todo) if results[n][3] != _UNREADABLE
+    )
     return loaded
+
+
+Checked = tuple[int, int, str, int, dict[str, Any] | None, list[list[Any]]]
+"""One file as a worker returns it: size, time, content hash, status, data, findings."""
+_PARSED, _SAME_CONTENT, _UNREADABLE = 0, 1, 2
+
+
+def _check_file(kind: str, path: str, shown: str, store: Any) -> Checked:
+    """Read, hash, parse and check one file (in whichever process): only plain values out."""
+    from rarereg.cache import digest, findings_to_json
+
+    raw, size, mtime_ns, problem = _read_raw(path, shown)
+    if raw is None:
+        return size, mtime_ns, "", _UNREADABLE, None, findings_to_json([problem] if problem else [])
+    content_hash = digest(raw)
+    if store.known_hash(path) == content_hash:  # touched, not changed: the parent reuses it
+        return size, mtime_ns, content_hash, _SAME_CONTENT, None, []
+    entry = entry_from_bytes(kind, _stem(path), shown, raw, path)
+    data = entry.doc.data if entry.doc is not None else None
+    return size, mtime_ns, content_hash, _PARSED, data, findings_to_json(entry.findings)
 
 
 Listing = tuple[list[tuple[str, str]], list[Finding]]
@@ -476,41 +513,6 @@ def _from_record(kind: str, path: str, shown: str, record: Any) -> Entry:
     return Entry(kind, _stem(path), shown, doc, findings)
 
 
-def _parse_all(
-    files: list[tuple[str, str]],
-    todo: list[tuple[int, str, bytes, int, int, str]],
-    entries: list[Entry | None],
-    store: Any,
-    cwd: Path,
-    parsed: Callable[[int], None],
-) -> None:
-    """Parse the files not in the cache: in worker processes when there are many."""
-    from rarereg.cache import Record, findings_to_json
-
-    jobs: list[Job] = [
-        (kind, _stem(files[i][1]), display_path(files[i][1], cwd), raw, files[i][1])
-        for i, kind, raw, _, _, _ in todo
-    ]
-    results = _parallel(jobs, parsed) if len(jobs) >= PARALLEL_MIN else None
-    for n, (i, kind, _raw, size, mtime_ns, content_hash) in enumerate(todo):
-        if results is None and n % 64 == 0:
-            parsed(n)
-        path = files[i][1]
-        if results is not None:
-            data, found = results[n]
-            shown = jobs[n][2]
-            doc = None if data is None else YamlDoc(data, None, None, (path, shown))
-            entry = Entry(kind, jobs[n][1], shown, doc, found)
-        else:
-            entry = entry_from_bytes(*jobs[n])
-        entries[i] = entry
-        data_out = entry.doc.data if entry.doc is not None else None
-        store.put(
-            path,
-            Record(size, mtime_ns, content_hash, data_out, findings_to_json(entry.findings)),
-        )
-
-
 def entries_from_contents(
     jobs: list[tuple[str, str, str, bytes]], registry_root: Path, cache_dir: Path | None
 ) -> list[Entry]:
@@ -519,7 +521,8 @@ def entries_from_contents(
     A content the cache has seen (same hash) is not parsed again; the others are parsed, on
     every core when there are many. Positions are not kept: nothing here reports a place.
     """
-    from rarereg.cache import FileCache, digest
+    from rarereg import shares
+    from rarereg.cache import FileCache, Record, digest, findings_to_json
 
     store = FileCache.open(cache_dir, registry_root, schemas.schema_fingerprint())
     known = store.by_hash()
@@ -533,56 +536,20 @@ def entries_from_contents(
         findings = record.findings_for(shown) if record.findings else []
         doc = None if record.data is None else YamlDoc(record.data, None, None, None)
         entries[n] = Entry(kind, stem, shown, doc, findings)
-    fresh: list[Job] = [(*jobs[n], None) for n in todo]
-    results = _parallel(fresh) if len(fresh) >= PARALLEL_MIN else None
+
+    def work(k: int) -> tuple[dict[str, Any] | None, list[list[Any]]]:
+        entry = entry_from_bytes(*jobs[todo[k]])
+        return (entry.doc.data if entry.doc is not None else None), findings_to_json(entry.findings)
+
+    results = shares.run(len(todo), work, minimum=PARALLEL_MIN)
     for k, n in enumerate(todo):
-        if results is None:
-            entries[n] = entry_from_bytes(*jobs[n])
-        else:
-            data, found = results[k]
-            doc = None if data is None else YamlDoc(data, None, None, None)
-            entries[n] = Entry(jobs[n][0], jobs[n][1], jobs[n][2], doc, found)
+        kind, stem, shown, _ = jobs[n]
+        data, found = results[k]
+        doc = None if data is None else YamlDoc(data, None, None, None)
+        entries[n] = Entry(
+            kind, stem, shown, doc, Record(0, 0, "", data, found).findings_for(shown)
+        )
     return [e for e in entries if e is not None]
-
-
-Job = tuple[str, str, str, bytes, str | None]
-"""What a worker needs to parse one file: kind, stem, display path, content, path on disk."""
-
-
-def _job(job: Job) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """Worker: parse and check one file; positions stay behind (re-read if ever needed)."""
-    entry = entry_from_bytes(*job)
-    return (entry.doc.data if entry.doc is not None else None), entry.findings
-
-
-def _parallel(
-    jobs: list[Job],
-    parsed: Callable[[int], None] | None = None,
-) -> list[tuple[dict[str, Any] | None, list[Finding]]] | None:
-    """Parse on every core; None when processes cannot be started (then parse in-process)."""
-    import multiprocessing
-
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    try:
-        from rarereg.interrupt import held_ctrl_c, ignore_ctrl_c
-
-        # Workers leave Ctrl-C to the parent, which stops them: one message, not one per worker.
-        # Ctrl-C is held while they start, so none arrives before they ignore it.
-        with held_ctrl_c():
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=ignore_ctrl_c)
-        with pool:
-            # Smaller chunks than one per worker, so progress can be told as they come back.
-            chunk = max(len(jobs) // (workers * 16), 1)
-            results = []
-            for result in pool.imap(_job, jobs, chunksize=chunk):
-                results.append(result)
-                if parsed is not None and len(results) % 64 == 0:
-                    parsed(len(results))
-            return results
-    except OSError:
-        return None
 
 
 def registry_root_of(paths: Sequence[Path]) -> Path | None:

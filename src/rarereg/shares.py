@@ -1,0 +1,140 @@
+"""Work shared between this process and forked workers, in chunks claimed as each one is free.
+
+A pool of processes costs its start, pickling every task and result, and a parent idle while it
+waits. Here the workers are plain forks: they inherit everything the work needs (the file list,
+the cache, the schemas) without a copy; each claims the next chunk of items from a shared
+counter, so a slow core never holds up the others; and each sends back one ``marshal`` blob of
+plain values. This process claims chunks too, then gathers. A worker that fails, for any
+reason, leaves its chunks to be done again here: the outcome never depends on the workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import signal
+from collections.abc import Callable
+from typing import Any
+
+CHUNK = 128
+"""Items per claim: small enough to balance two busy cores, large enough to be cheap."""
+MAX_WORKERS = 7
+
+
+def run(count: int, work: Callable[[int], Any], *, minimum: int) -> list[Any]:
+    """``[work(i) for i in range(count)]``, on every core when ``count`` is at least ``minimum``.
+
+    ``work`` must return values ``marshal`` can carry (None, numbers, text, bytes, lists,
+    tuples, dicts of those).
+    """
+    workers = min((os.cpu_count() or 1) - 1, MAX_WORKERS)
+    if count < minimum or workers < 1 or not hasattr(os, "fork"):
+        return [work(i) for i in range(count)]
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    claimed = ctx.RawValue("l", 0)
+    lock = ctx.Lock()
+
+    def claim() -> int:
+        with lock:
+            start = int(claimed.value)
+            claimed.value = start + CHUNK
+        return start
+
+    from rarereg.interrupt import held_ctrl_c
+
+    # Ctrl-C is held while workers start (they leave it to this process, which stops them).
+    with held_ctrl_c():
+        children = [_fork(claim, work, count) for _ in range(workers)]
+    results: list[Any] = [None] * count
+    done = [False] * count
+    try:
+        _work_chunks(claim, work, count, results, done)
+        for pid, fd in children:
+            if pid:
+                _gather(pid, fd, results, done)
+    finally:
+        for pid, fd in children:
+            if pid:
+                _stop(pid, fd)
+    for i in range(count):  # whatever a worker did not bring back
+        if not done[i]:
+            results[i] = work(i)
+    return results
+
+
+def _work_chunks(
+    claim: Callable[[], int],
+    work: Callable[[int], Any],
+    count: int,
+    results: list[Any],
+    done: list[bool],
+) -> None:
+    while (start := claim()) < count:
+        for i in range(start, min(start + CHUNK, count)):
+            results[i] = work(i)
+            done[i] = True
+
+
+def _fork(claim: Callable[[], int], work: Callable[[int], Any], count: int) -> tuple[int, int]:
+    """A worker process and the pipe its results come back through; (0, -1) when none."""
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return 0, -1
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return 0, -1
+    if pid:
+        os.close(write_fd)
+        return pid, read_fd
+    # The worker: Ctrl-C is the parent's to handle (it stops the workers); never return.
+    status = 1
+    try:
+        from rarereg.interrupt import ignore_ctrl_c
+
+        ignore_ctrl_c()
+        os.close(read_fd)
+        out: list[tuple[int, list[Any]]] = []
+        while (start := claim()) < count:
+            stop = min(start + CHUNK, count)
+            out.append((start, [work(i) for i in range(start, stop)]))
+        blob = marshal.dumps(out)
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(blob)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _gather(pid: int, fd: int, results: list[Any], done: list[bool]) -> None:
+    """Take a worker's results, if it finished well."""
+    with os.fdopen(fd, "rb", closefd=False) as pipe:
+        blob = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return
+    try:
+        chunks = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError):
+        return
+    for start, values in chunks:
+        results[start : start + len(values)] = values
+        done[start : start + len(values)] = [True] * len(values)
+
+
+def _stop(pid: int, fd: int) -> None:
+    """Make sure a worker is gone and its pipe closed (after an error or Ctrl-C here)."""
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    try:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass  # already reaped by _gather

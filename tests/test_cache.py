@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+from rarereg import cache as cache_module
 from rarereg import loader, schemas
+from rarereg.cache import read_cache_file
 from rarereg.validate import validate
 from tests.helpers import tamper_cache
 
@@ -22,10 +24,25 @@ def age(registry: Path, seconds: int = 60) -> None:
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
 
 
-def records_file(folder: Path) -> Path:
-    """The cache's file of records (beside it, the file of kept results)."""
+def records_folder(folder: Path) -> Path:
+    """The cache's folder of record shards (beside it, the file of kept results)."""
     (found,) = [p for p in folder.iterdir() if not p.name.endswith(".results.json")]
     return found
+
+
+def shard_files(folder: Path) -> list[Path]:
+    """Every shard file of the cache in ``folder``."""
+    return sorted(records_folder(folder).glob("*.json"))
+
+
+def all_records(folder: Path) -> dict[str, Any]:
+    """Every record of every shard."""
+    out: dict[str, Any] = {}
+    for shard in shard_files(folder):
+        whole = read_cache_file(shard)
+        assert whole is not None, shard
+        out.update(whole["files"])
+    return out
 
 
 def codes(registry: Path, cache: Path) -> list[str]:
@@ -115,18 +132,19 @@ def cache_format() -> int:
     ],
 )
 def test_corrupt_cache_is_rebuilt(registry: Path, tmp_path: Path, garbage: bytes) -> None:
-    """A cache that does not parse or has the wrong shape is ignored, then rewritten."""
+    """A shard that does not parse or has the wrong shape is ignored, then rewritten."""
     cache = tmp_path / "c"
     expected = codes(registry, cache)
-    cache_file = records_file(cache)
-    cache_file.write_bytes(garbage)
+    shards = shard_files(cache)
+    for shard in shards:
+        shard.write_bytes(garbage)
     for kept in cache.glob("*.results.json"):
         kept.unlink()  # else the kept findings answer without reading the records
     assert codes(registry, cache) == expected
-    from rarereg.cache import read_cache_file
-
-    rebuilt = read_cache_file(cache_file)
-    assert rebuilt is not None and rebuilt["format"] == cache_format()
+    assert shard_files(cache) == shards
+    for shard in shards:
+        rebuilt = read_cache_file(shard)
+        assert rebuilt is not None and rebuilt["format"] == cache_format()
 
 
 def test_poisoned_record_is_not_trusted(registry: Path, tmp_path: Path) -> None:
@@ -134,14 +152,41 @@ def test_poisoned_record_is_not_trusted(registry: Path, tmp_path: Path) -> None:
     age(registry)
     cache = tmp_path / "c"
     codes(registry, cache)
-    cache_file = records_file(cache)
 
     def poison(files: dict[str, Any]) -> None:
         for name in files:
             files[name][4] = [["x"]]
 
-    tamper_cache(cache_file, poison)
+    for shard in shard_files(cache):
+        tamper_cache(shard, poison)
     assert codes(registry, cache) == []
+
+
+def test_one_edit_rewrites_one_shard(registry: Path, tmp_path: Path) -> None:
+    """An edited file rewrites the shard that holds it, and no other."""
+    age(registry)
+    cache = tmp_path / "c"
+    codes(registry, cache)
+    before = {p.name: p.stat().st_mtime_ns for p in shard_files(cache)}
+    path = registry / "hospitals" / "chu-reims.yaml"
+    path.write_text(path.read_text().replace("city: Reims", "city: REIMS"))
+    codes(registry, cache)
+    after = {p.name: p.stat().st_mtime_ns for p in shard_files(cache)}
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == [f"{cache_module.shard_of(str(path)):02d}.json"]
+    assert all_records(cache)[str(path)][3]["city"] == "REIMS"
+
+
+def test_deleted_files_leave_the_cache(registry: Path, tmp_path: Path) -> None:
+    """Records of files that are gone are dropped, shard files emptied of them removed."""
+    age(registry)
+    cache = tmp_path / "c"
+    codes(registry, cache)
+    for path in (registry / "hospitals").glob("*.yaml"):
+        path.unlink()
+    codes(registry, cache)
+    assert len(all_records(cache)) == 12 - 5
+    assert all((read_cache_file(s) or {}).get("files") for s in shard_files(cache))
 
 
 def test_unwritable_cache_folder_still_works(registry: Path, tmp_path: Path) -> None:
@@ -163,11 +208,7 @@ def test_two_runs_at_once(registry: Path, tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert b"ok: 12 files" in out
-    cache_file = records_file(tmp_path / "shared")
-    from rarereg.cache import read_cache_file
-
-    whole = read_cache_file(cache_file)
-    assert whole is not None and len(whole["files"]) == 12
+    assert len(all_records(tmp_path / "shared")) == 12
 
 
 def test_findings_from_cache_still_have_positions(registry: Path, tmp_path: Path) -> None:

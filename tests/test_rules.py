@@ -211,7 +211,7 @@ def test_cache_record_of_the_wrong_shape_is_a_miss(
         os.utime(p, (old, old))
     cache = tmp_path / "c"
     expected = sorted(load_registry(registry, registry.parent, cache).centres)
-    path = cache_mod.cache_path(cache, registry, schemas.schema_fingerprint())
+    shards = cache_mod.cache_path(cache, registry, schemas.schema_fingerprint(), ".d")
 
     def reshape(files: dict[str, object]) -> None:
         for name in files:
@@ -220,7 +220,8 @@ def test_cache_record_of_the_wrong_shape_is_a_miss(
                 [st.st_size, st.st_mtime_ns, *record[2:]] if isinstance(record, list) else record
             )
 
-    tamper_cache(path, reshape)
+    for path in shards.glob("*.json"):
+        tamper_cache(path, reshape)
     for results in cache.glob("*.results.json"):
         results.unlink()
     assert sorted(load_registry(registry, registry.parent, cache).centres) == expected

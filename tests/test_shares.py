@@ -55,9 +55,9 @@ def test_an_error_here_stops_the_workers() -> None:
     parent = os.getpid()
 
     def failing(i: int) -> int:
-        if os.getpid() == parent:
-            raise RuntimeError("boom")
-        return i
+        if os.getpid() != parent:
+            os._exit(3)  # so that this process does every item, and fails
+        raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
         shares.run(shares.CHUNK * 20, failing, minimum=1)

@@ -1,12 +1,14 @@
 """A cache of parsed and schema-checked files, so unchanged files are not read again.
 
-One JSON file per registry in the user's cache folder. A file's record is reused when its size
-and modification time match and the time is older than the cache itself (else the content hash
-decides: a touched but unchanged file is not parsed again). The key includes rarereg's version
-and a digest of the schemas, so any change to either starts afresh. The cache is input like any
-other: a record of the wrong shape, or a cache that does not parse, is ignored and rebuilt,
-never trusted; JSON can hold no code. Writes go to a temporary file renamed into place, so two
-runs at once each leave a whole cache; a read-only or missing folder just means no cache.
+One folder per registry in the user's cache folder, its records spread over :data:`SHARDS` JSON
+files by a hash of each file's path: an edited file rewrites only its shard. A file's record is
+reused when its size and modification time match and the time is older than its shard (else the
+content hash decides: a touched but unchanged file is not parsed again). The key includes
+rarereg's version and a digest of the schemas, so any change to either starts afresh. The cache
+is input like any other: a record of the wrong shape, or a shard that does not parse or whose
+digest does not match its records, is ignored and rebuilt, never trusted; JSON can hold no code. Each shard is written to a temporary file
+renamed into place, so two runs at once each leave whole shards (and every record is checked
+against its file anyway); a read-only or missing folder just means no cache.
 """
 
 from __future__ import annotations
@@ -133,39 +135,81 @@ def _record(raw: Any) -> Record | None:
     return Record(size, mtime_ns, content_hash, data, findings)
 
 
-@dataclass(slots=True)
-class FileCache:
-    """The records of one registry, loaded once per run and saved if anything changed."""
+SHARDS = 64
+"""Files of records per registry: a one-file edit in 100,000 files rewrites about 1,600 records."""
 
-    path: Path | None
+
+def shard_of(name: str) -> int:
+    """The shard that holds a file's record (stable across runs and machines)."""
+    import zlib
+
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+@dataclass(slots=True)
+class _Shard:
+    """The records of one shard as read, and those of this run's files."""
+
     written_ns: int = 0
     records: dict[str, Any] = field(default_factory=dict)
     fresh: dict[str, list[Any]] = field(default_factory=dict)
 
+
+@dataclass(slots=True)
+class FileCache:
+    """The records of one registry; each shard is read when first needed, saved if it changed."""
+
+    path: Path | None
+    """The registry's folder of shards, or None for no cache."""
+    on_disk: frozenset[int] = frozenset()
+    shards: dict[int, _Shard] = field(default_factory=dict)
+
     @classmethod
     def open(cls, folder: Path | None, registry_root: Path, fingerprint: str) -> FileCache:
-        """The cache for a registry; an unreadable or corrupt cache is an empty one."""
+        """The cache for a registry; an unreadable or corrupt shard is an empty one."""
         if folder is None:
             return cls(None)
-        path = cache_path(folder, registry_root, fingerprint)
-        payload = read_cache_file(path)
+        path = cache_path(folder, registry_root, fingerprint, ".d")
+        try:
+            names = {p.name for p in path.iterdir()}
+        except OSError:
+            names = set()
+        return cls(path, frozenset(i for i in range(SHARDS) if _shard_name(i) in names))
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to look up (a cold run)."""
+        return not self.on_disk
+
+    def _shard(self, name: str) -> _Shard:
+        index = shard_of(name)
+        shard = self.shards.get(index)
+        if shard is None:
+            shard = self.shards[index] = self._read(index)
+        return shard
+
+    def _read(self, index: int) -> _Shard:
+        if self.path is None or index not in self.on_disk:
+            return _Shard()
+        payload = read_cache_file(self.path / _shard_name(index))
         if payload is None:
-            return cls(path)
-        return cls(path, payload["written_ns"], payload["files"])
+            return _Shard()
+        return _Shard(payload["written_ns"], payload["files"])
 
     def get(self, name: str, size: int, mtime_ns: int) -> Record | None:
         """The record of a file whose size and time match, unless they are too recent to trust."""
-        record = _record(self.records.get(name))
+        shard = self._shard(name)
+        record = _record(shard.records.get(name))
         if record is None or record.size != size or record.mtime_ns != mtime_ns:
             return None
-        if mtime_ns + RACY_NS > self.written_ns:
+        if mtime_ns + RACY_NS > shard.written_ns:
             return None
-        self.fresh[name] = self.records[name]
+        shard.fresh[name] = shard.records[name]
         return record
 
     def get_by_hash(self, name: str, content_hash: str, size: int, mtime_ns: int) -> Record | None:
         """The record of a file whose content is unchanged, though its time moved."""
-        record = _record(self.records.get(name))
+        record = _record(self._shard(name).records.get(name))
         if record is None or record.hash != content_hash:
             return None
         record.size, record.mtime_ns = size, mtime_ns
@@ -174,31 +218,55 @@ class FileCache:
 
     def known_hash(self, name: str) -> str | None:
         """The content hash recorded for a file, without taking its record."""
-        record = _record(self.records.get(name))
+        record = _record(self._shard(name).records.get(name))
         return None if record is None else record.hash
 
     def by_hash(self) -> dict[str, Record]:
         """Every well-formed record by content hash, for contents read from elsewhere (git)."""
         out = {}
-        for raw in self.records.values():
-            record = _record(raw)
-            if record is not None:
-                out[record.hash] = record
+        for index in self.on_disk:
+            shard = self.shards.get(index) or self.shards.setdefault(index, self._read(index))
+            for raw in shard.records.values():
+                record = _record(raw)
+                if record is not None:
+                    out[record.hash] = record
         return out
 
     def put(self, name: str, record: Record) -> None:
         """Remember a file's record for the next run."""
-        self.fresh[name] = [record.size, record.mtime_ns, record.hash, record.data, record.findings]
+        self._shard(name).fresh[name] = [
+            record.size,
+            record.mtime_ns,
+            record.hash,
+            record.data,
+            record.findings,
+        ]
 
     def save(self) -> None:
-        """Write the records of this run's files, if any changed; failures are silent."""
-        if self.path is None or self.fresh == self.records:
+        """Write the shards whose records changed; failures are silent.
+
+        A shard none of this run's files falls in holds only files that are gone: removed.
+        """
+        if self.path is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_cache_file(self.path, time.time_ns(), self.fresh)
+            self.path.mkdir(parents=True, exist_ok=True)
+            for index in range(SHARDS):
+                shard = self.shards.get(index)
+                target = self.path / _shard_name(index)
+                if shard is None or not shard.fresh:
+                    if index in self.on_disk:
+                        target.unlink(missing_ok=True)
+                    continue
+                if shard.fresh == shard.records and index in self.on_disk:
+                    continue
+                write_cache_file(target, time.time_ns(), shard.fresh)
         except OSError:
             pass  # a read-only or full disk: the run works, only the next one is slower
+
+
+def _shard_name(index: int) -> str:
+    return f"{index:02d}.json"
 
 
 def _seal(body: bytes) -> str:

@@ -22,12 +22,17 @@ def run(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
 
 def check_dates(doc: YamlDoc, path: str) -> Iterator[Finding]:
     """Dates that have the right shape but do not exist, like 2027-02-30."""
+    # Paths are built for containers only: this runs on every file of a cold run.
     todo: list[tuple[PathKey, Any]] = [((), doc.data)]
     while todo:
         where, value = todo.pop()
         if isinstance(value, dict):
             for key, item in value.items():
-                if key in _DATE_KEYS and isinstance(item, str) and _DATE.match(item):
+                if isinstance(item, dict | list):
+                    todo.append(((*where, key), item))
+                elif key not in _DATE_KEYS or not isinstance(item, str):
+                    continue
+                elif _DATE.match(item):
                     if parse_date(item) is None:
                         yield error(
                             path,
@@ -35,17 +40,17 @@ def check_dates(doc: YamlDoc, path: str) -> Iterator[Finding]:
                             "invalid-date",
                             f"{key}: {item} is not a date of the calendar",
                         )
-                elif key in _DATE_KEYS and isinstance(item, str) and _bad_month(item):
+                elif _bad_month(item):
                     yield error(
                         path,
                         doc.pos((*where, key)),
                         "invalid-date",
                         f"{key}: {item} is not a month of the calendar",
                     )
-                else:
-                    todo.append(((*where, key), item))
-        elif isinstance(value, list):
-            todo.extend(((*where, i), item) for i, item in enumerate(value))
+        else:
+            todo.extend(
+                ((*where, i), item) for i, item in enumerate(value) if isinstance(item, dict | list)
+            )
 
 
 def parse_date(text: object) -> dt.date | None:

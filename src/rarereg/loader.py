@@ -382,7 +382,7 @@ def _load(
     todo: list[int] = []
     for i, (_, path) in enumerate(files):
         record = None
-        if store.records:  # an empty cache (a cold run) has nothing to look up
+        if not store.empty:  # an empty cache (a cold run) has nothing to look up
             try:
                 if stats is not None:
                     size, mtime_ns = stats[i]

@@ -72,7 +72,9 @@ def measure(
         _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):  # a crash measures nothing: say so rather than print its time
+            raise SystemExit(f"benchmark: {' '.join(cmd)} exited with {code}")
     return statistics.median(times), max(peaks)
 
 

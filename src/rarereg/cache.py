@@ -6,9 +6,10 @@ reused when its size and modification time match and the time is older than its 
 content hash decides: a touched but unchanged file is not parsed again). The key includes
 rarereg's version and a digest of the schemas, so any change to either starts afresh. The cache
 is input like any other: a record of the wrong shape, or a shard that does not parse or whose
-digest does not match its records, is ignored and rebuilt, never trusted; JSON can hold no code. Each shard is written to a temporary file
-renamed into place, so two runs at once each leave whole shards (and every record is checked
-against its file anyway); a read-only or missing folder just means no cache.
+digest does not match its records, is ignored and rebuilt, never trusted; JSON can hold no
+code. Each shard is written to a temporary file renamed into place, so two runs at once each
+leave whole shards (and every record is checked against its file anyway); a read-only or
+missing folder just means no cache.
 """
 
 from __future__ import annotations
@@ -260,6 +261,7 @@ class FileCache:
                     continue
                 if shard.fresh == shard.records and index in self.on_disk:
                     continue
+                # Checked when read and rebuilt when torn: never waits for the disk.
                 write_cache_file(target, time.time_ns(), shard.fresh)
         except OSError:
             pass  # a read-only or full disk: the run works, only the next one is slower

@@ -403,6 +403,8 @@ def _load(
         i = todo[n]
         return _check_file(files[i][0], files[i][1], shown_of[i], store)
 
+    if len(todo) >= PARALLEL_MIN:
+        _prepare()  # once here, not once in every worker
     # Each process reads, hashes, parses and checks its own files, and sends back plain values.
     results = shares.run(
         len(todo),
@@ -434,6 +436,15 @@ def _load(
         (files[i][1], results[n][2]) for n, i in enumerate(todo) if results[n][3] != _UNREADABLE
     )
     return loaded
+
+
+def _prepare() -> None:
+    """Import the parsers and build the schema validators, before workers are forked."""
+    from rarereg import fastyaml
+
+    fastyaml.read(b"id: x\n")
+    for kind in schemas.KINDS:
+        schemas.compiled_validator(kind)
 
 
 Checked = tuple[int, int, str, int, dict[str, Any] | None, list[list[Any]]]
@@ -541,6 +552,8 @@ def entries_from_contents(
         entry = entry_from_bytes(*jobs[todo[k]])
         return (entry.doc.data if entry.doc is not None else None), findings_to_json(entry.findings)
 
+    if len(todo) >= PARALLEL_MIN:
+        _prepare()
     results = shares.run(len(todo), work, minimum=PARALLEL_MIN)
     for k, n in enumerate(todo):
         kind, stem, shown, _ = jobs[n]

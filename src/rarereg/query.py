@@ -36,8 +36,11 @@ class QueryError(Exception):
 
 def normalise(text: str) -> str:
     """Lowercase, accents and punctuation dropped, French linking words removed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():  # most names: nothing to decompose
+        bare = text.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     bare = bare.translate(_LIGATURES)
     words = [w for w in _NON_WORD.split(bare) if w and w not in _STOPWORDS]
     return " ".join(words)
@@ -245,8 +248,8 @@ CENTRE_COLUMNS = (
 def centre_rows(reg: Registry, r: Resolved) -> list[dict[str, Any]]:
     """One row per centre and site, for the sites that pass the filters."""
     rows: list[dict[str, Any]] = []
-    # Filter before sorting: a question usually keeps a few centres of thousands.
-    kept = [c for c in reg.centres.values() if _centre_matches(reg, c, r)]
+    # Filter (sites too) before sorting: a question usually keeps a few centres of thousands.
+    kept = [c for c in reg.centres.values() if centre_matches(reg, c, r)]
     for centre in sorted(kept, key=lambda c: (c.name.casefold(), c.id)):
         start, end = reg.label_dates(centre)
         network = reg.networks.get(centre.network) if centre.network else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -460,11 +461,40 @@ def _check_file(kind: str, path: str, shown: str, store: Any) -> Checked:
     if raw is None:
         return size, mtime_ns, "", _UNREADABLE, None, findings_to_json([problem] if problem else [])
     content_hash = digest(raw)
-    if store.known_hash(path) == content_hash:  # touched, not changed: the parent reuses it
+    if not store.empty and store.known_hash(path) == content_hash:  # touched, not changed
         return size, mtime_ns, content_hash, _SAME_CONTENT, None, []
     entry = entry_from_bytes(kind, _stem(path), shown, raw, path)
-    data = entry.doc.data if entry.doc is not None else None
+    data = _shared_text(entry.doc.data) if entry.doc is not None else None
     return size, mtime_ns, content_hash, _PARSED, data, findings_to_json(entry.findings)
+
+
+_SHORT = 64
+
+
+def _shared_text(data: dict[str, Any]) -> dict[str, Any]:
+    """The same data with keys and short texts interned: one object for each repeated text.
+
+    100,000 files repeat the same keys, kinds, roles and ids millions of times; interned, they
+    are held once in memory and sent once (as references) from a worker.
+    """
+    intern = sys.intern
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        kind = type(value)
+        if kind is str:
+            if len(value) <= _SHORT:
+                value = intern(value)
+        elif kind is dict:
+            value = _shared_text(value)
+        elif kind is list:
+            value = [
+                _shared_text(v)
+                if type(v) is dict
+                else (intern(v) if type(v) is str and len(v) <= _SHORT else v)
+                for v in value
+            ]
+        out[intern(key)] = value
+    return out
 
 
 Listing = tuple[list[tuple[str, str]], list[Finding]]

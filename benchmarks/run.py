@@ -206,6 +206,67 @@ def run_size(
     return rows
 
 
+def target_lines(
+    startup: list[tuple[str, tuple[float, float]]],
+    by_size: dict[int, list[tuple[str, float, float]]],
+) -> list[str]:
+    """Issue 15's targets, each with the figure of this run and whether it is met."""
+    out = ["| target | figure | met? |", "| --- | --- | --- |"]
+
+    def row(target: str, figure: str, met: bool) -> None:
+        out.append(f"| {target} | {figure} | {'yes' if met else 'no'} |")
+
+    def get(size: int, prefix: str) -> tuple[float, float] | None:
+        for name, t, mem in by_size.get(size, []):
+            if name.startswith(prefix):
+                return t, mem
+        return None
+
+    for size, limit in ((2000, 0.9), (20000, 0.6), (100000, 0.6)):
+        floor, cold = get(size, "floor"), get(size, "rarereg validate, cold")
+        if floor and cold:
+            ratio = cold[0] / floor[0]
+            row(
+                f"cold `validate`, {size:,} files ≤ {limit} × floor",
+                f"{ratio:.2f} ×",
+                ratio <= limit,
+            )
+    floor, edit = get(20000, "floor"), get(20000, "rarereg validate, one file")
+    if floor and edit:
+        ratio = edit[0] / floor[0]
+        row("one file edited in 20,000 ≤ 0.15 × floor", f"{ratio:.2f} ×", ratio <= 0.15)
+    for size, limit in ((20000, 0.25), (100000, 0.75)):
+        for label, prefix in (
+            ("list --hospital X", "rarereg list"),
+            ("report", "rarereg report"),
+            ("expiring", "rarereg expiring"),
+        ):
+            got = get(size, prefix)
+            if got:
+                row(
+                    f"warm `{label}`, {size:,} files ≤ {limit} s",
+                    f"{got[0]:.2f} s",
+                    got[0] <= limit,
+                )
+    typer_t = startup[0][1][0]
+    table = next((t for name, (t, _) in startup if "-f table" in name), None)
+    if table is not None:
+        ratio = table / typer_t
+        row(
+            "`list --hospital 'CHU Lille'` as a table ≤ 1.5 × `import typer`",
+            f"{ratio:.2f} ×",
+            ratio <= 1.5,
+        )
+    cold = get(100000, "rarereg validate, cold")
+    if cold:
+        row(
+            "peak memory, cold validate of 100,000 files ≤ 400 MiB",
+            f"{cold[1]:.0f} MiB",
+            cold[1] <= 400,
+        )
+    return out
+
+
 def machine() -> str:
     """One line about the machine the numbers come from."""
     cpu = platform.processor() or ""
@@ -265,9 +326,10 @@ def main() -> None:
             f"| {name} | {t * 1000:.0f} ms | {t / floor_t:.2f} | {mem:.0f} |"
             for name, (t, mem) in startup
         ]
+        by_size: dict[int, list[tuple[str, float, float]]] = {}
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"measuring {size} files…", file=sys.stderr)
-            rows = run_size(size, args.repeat, work, env, args.cjs_max)
+            rows = by_size[size] = run_size(size, args.repeat, work, env, args.cjs_max)
             floor = rows[0][1]
             cjs = next((t for name, t, _ in rows if name.startswith("check-jsonschema")), None)
             lines += [
@@ -281,7 +343,9 @@ def main() -> None:
                 ratio = f"{t / cjs:.3f}" if cjs else "n/a"
                 lines.append(f"| {name} | {t:.2f} s | {t / floor:.2f} | {ratio} | {mem:.0f} |")
     table = "\n".join(lines) + "\n"
+    targets = "\n".join(target_lines(startup, by_size)) + "\n"
     print(table)
+    print(targets)
     if not args.no_write:
         readme = HERE / "README.md"
         text = readme.read_text(encoding="utf-8")
@@ -290,7 +354,13 @@ def main() -> None:
         _, _, tail = rest.partition(end)
         from rarereg.output import write_atomic
 
-        write_atomic(readme, f"{head}{start}\n{table}{end}{tail}")
+        text = f"{head}{start}\n{table}{end}{tail}"
+        start, end = "<!-- TARGETS START -->", "<!-- TARGETS END -->"
+        if start in text:
+            head, _, rest = text.partition(start)
+            _, _, tail = rest.partition(end)
+            text = f"{head}{start}\n{targets}{end}{tail}"
+        write_atomic(readme, text)
 
 
 if __name__ == "__main__":

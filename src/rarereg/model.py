@@ -338,27 +338,47 @@ def build(entries: list[Entry], failed: frozenset[str] = frozenset()) -> Registr
 
 
 def _build(entries: list[Entry], failed: frozenset[str]) -> Registry:
-    reg = Registry()
+    items: list[tuple[str, str, dict[str, Any]]] = []
+    skipped: list[str] = []
+    for entry in entries:
+        if not entry.well_formed or entry.doc is None or entry.path in failed:
+            skipped.append(entry.path)
+        else:
+            items.append((entry.kind, entry.path, entry.doc.data))
+    return _index(items, skipped)
+
+
+def _index(items: list[tuple[str, str, dict[str, Any]]], skipped: list[str]) -> Registry:
+    """The registry of these files' data (kind, display path, data), in this order."""
+    reg = Registry(skipped=skipped)
     tables: dict[str, dict[str, Any]] = {
         "hospital": reg.hospitals,
         "network": reg.networks,
         "campaign": reg.campaigns,
         "centre": reg.centres,
     }
-    for entry in entries:
-        if not entry.well_formed or entry.doc is None or entry.path in failed:
-            reg.skipped.append(entry.path)
-            continue
-        entity = _BUILDERS[entry.kind](entry.doc.data)
+    for kind, path, data in items:
+        entity = _BUILDERS[kind](data)
         if entity.id in reg.paths:
-            reg.skipped.append(entry.path)  # a duplicate id: validate reports it
+            reg.skipped.append(path)  # a duplicate id: validate reports it
             continue
-        tables[entry.kind][entity.id] = entity
-        reg.paths[entity.id] = entry.path
+        tables[kind][entity.id] = entity
+        reg.paths[entity.id] = path
     for hospital in reg.hospitals.values():
         if hospital.parent:
             reg._children[hospital.parent].append(hospital.id)
     return reg
+
+
+def _items(reg: Registry) -> list[tuple[str, str, dict[str, Any]]]:
+    """What :func:`_index` needs to build ``reg`` again, table by table in its order."""
+    tables: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("hospital", reg.hospitals),
+        ("network", reg.networks),
+        ("campaign", reg.campaigns),
+        ("centre", reg.centres),
+    )
+    return [(kind, reg.paths[i], e.raw) for kind, table in tables for i, e in table.items()]
 
 
 def load_registry(
@@ -371,12 +391,25 @@ def load_registry(
 
     A file fails when validation (with the registry's settings) reports an error in it that
     does not depend on the day: a query may ask about another day than today. ``progress`` is
-    told how many files are done as they are read.
+    told how many files are done as they are read. When nothing changed since the last query
+    (the key of validate's kept results), the registry is rebuilt from its snapshot, without
+    reading the cache of every file or validating again.
     """
-    from rarereg import loader, rules, validate
+    from rarereg import loader, rules, snapshot, validate
 
+    at = validate.state(root, cwd, cache_dir=cache_dir)
+    kept_at = None
+    if cache_dir is not None and at.before is not None:
+        kept_at = validate.snapshot_path(root, cache_dir)
+        kept = snapshot.load(kept_at, at.key, at.before.newest_ns)
+        if kept is not None:
+            try:
+                with gcpause.paused():
+                    return _index(*kept)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # data of the wrong shape (another version's, say): build it afresh
     report, loaded = validate.run(
-        root, cwd, cache_dir=cache_dir, need_entries=True, progress=progress
+        root, cwd, cache_dir=cache_dir, need_entries=True, progress=progress, at=at
     )
     codes = rules.by_code()
     failed = frozenset(
@@ -386,4 +419,7 @@ def load_registry(
     )
     if loaded is None:
         loaded = loader.load(root, cwd, cache_dir)
-    return build(loaded.entries, failed)
+    reg = build(loaded.entries, failed)
+    if kept_at is not None:
+        snapshot.save(kept_at, at.key, _items(reg), reg.skipped)
+    return reg

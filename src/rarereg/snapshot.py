@@ -3,81 +3,83 @@
 A query needs every file that passes validation, indexed. When no input changed since the last
 run (the same stamp of files, settings, sources and date that lets ``validate`` answer without
 opening a file), the index is rebuilt from one JSON file of entities instead of reading the cache
-of every file and validating again. The snapshot is input like any other: one whose key, shape
-or entities do not check out is a miss, never a crash and never believed.
+of every file and validating again. The snapshot is input like any other: it is sealed with a
+digest of its content, and one whose key, digest or shape does not check out is a miss, never a
+crash and never believed.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-_KINDS = ("hospital", "network", "campaign", "centre")
+_KINDS = frozenset({"hospital", "network", "campaign", "centre"})
+
+Entities = list[tuple[str, str, dict[str, Any]]]
+"""(kind, display path, data) of each file a registry was built from, in order."""
 
 
-def save(
-    path: Path, key: str, entities: Iterable[tuple[str, str, Any]], skipped: list[str]
-) -> None:
-    """Keep the entities (kind, file path, data) a registry was built from; failures are silent."""
-    payload = {
+def _seal(body: bytes) -> int:
+    """A checksum of the content: a torn, truncated or edited snapshot does not match it.
+
+    CRC-32 (1 ms for 20,000 entities, against 13 ms for BLAKE2b): the snapshot lives in the
+    user's own cache folder; the seal catches accidents and hand edits, as the cache's does.
+    """
+    import zlib
+
+    return zlib.crc32(body)
+
+
+def save(path: Path, key: str, entities: Entities, skipped: list[str]) -> None:
+    """Keep the entities a registry was built from and the files it skipped; failures are silent."""
+    body = json.dumps([entities, skipped], ensure_ascii=False, separators=(",", ":"))
+    header = {
         "format": FORMAT,
         "key": key,
         "written_ns": time.time_ns(),
-        "entities": [list(e) for e in entities],
-        "skipped": skipped,
+        "digest": _seal(body.encode()),
     }
     try:
         from rarereg.output import write_atomic
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(path, text, durable=False)
+        write_atomic(path, json.dumps(header) + "\n" + body, durable=False)
     except OSError:
         pass  # a read-only or full disk: the next query builds the registry again
 
 
-def load(
-    path: Path, key: str, newest_ns: int
-) -> tuple[list[tuple[str, str, Any]], list[str]] | None:
-    """The entities and skipped files kept under ``key``, or None (absent, stale or malformed).
+def load(path: Path, key: str, newest_ns: int) -> tuple[Entities, list[str]] | None:
+    """The entities and skipped files kept under ``key``, or None (absent, stale, altered).
 
-    Not trusted when a file changed too close to its writing for its time to show the change,
-    nor without the compiled schema validator, which checks every entity's shape for free.
+    Not trusted when a file changed too close to its writing for its time to show the change.
     """
-    from rarereg import schemas
     from rarereg.cache import RACY_NS
 
-    if schemas.compiled_validator("centre") is None:
-        return None
     try:
-        payload = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if (
-        not isinstance(payload, dict)
-        or payload.get("format") != FORMAT
-        or payload.get("key") != key
-        or not isinstance(payload.get("written_ns"), int)
-        or newest_ns + RACY_NS > payload["written_ns"]
-        or not isinstance(payload.get("entities"), list)
-        or not isinstance(payload.get("skipped"), list)
-        or not all(isinstance(p, str) for p in payload["skipped"])
-    ):
-        return None
-    entities: list[tuple[str, str, Any]] = []
-    for item in payload["entities"]:
-        if not (
-            isinstance(item, list)
-            and len(item) == 3
-            and item[0] in _KINDS
-            and isinstance(item[1], str)
-            and isinstance(item[2], dict)
-            and schemas.is_valid(item[0], item[2])
+        raw = path.read_bytes()
+        cut = raw.find(b"\n")
+        header = json.loads(raw[:cut])
+        body = raw[cut + 1 :]
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != FORMAT
+            or header.get("key") != key
+            or not isinstance(header.get("written_ns"), int)
+            or newest_ns + RACY_NS > header["written_ns"]
+            or header.get("digest") != _seal(body)
         ):
             return None
-        entities.append((item[0], item[1], item[2]))
-    return entities, payload["skipped"]
+        payload = json.loads(body)
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(payload, list) and len(payload) == 2):
+        return None
+    items, skipped = payload
+    if not (isinstance(items, list) and isinstance(skipped, list)):
+        return None
+    # Each entity's shape is the index's to check as it builds (a miss if it cannot): sealed,
+    # the snapshot can only hold what a run of this version wrote.
+    return items, skipped

@@ -154,6 +154,39 @@ def _forms(path: str) -> tuple[str, str]:
     return os.path.normpath(os.path.abspath(path)), os.path.realpath(path)  # noqa: PTH100
 
 
+@dataclass(frozen=True, slots=True)
+class State:
+    """What a run is checked for, and the key its results are kept under."""
+
+    settings: config.Config
+    today: dt.date
+    warn_until: dt.date
+    before: loader.Stamp | None
+    """The registry's stamp, taken only when there is a cache to key results in."""
+    key: str
+
+
+def state(
+    root: Path,
+    cwd: Path,
+    *,
+    today: dt.date | None = None,
+    warn_until: dt.date | None = None,
+    cache_dir: Path | None = None,
+    settings: config.Config | None = None,
+) -> State:
+    """The settings, dates, stamp and results key of a run (no file is opened)."""
+    from rarereg import labels
+
+    settings = settings or config.load(root)
+    today = today or labels.today()
+    window = settings.expiry_window or label_checks.DEFAULT_WINDOW
+    warn_until = warn_until or labels.add_span(today, window)
+    before = loader.stamp(root, cwd) if cache_dir is not None else None
+    key = results_key(root, cwd, settings, today, warn_until, before) if before else ""
+    return State(settings, today, warn_until, before, key)
+
+
 def run(
     root: Path,
     cwd: Path,
@@ -164,16 +197,22 @@ def run(
     settings: config.Config | None = None,
     need_entries: bool = False,
     progress: loader.Progress | None = None,
+    at: State | None = None,
 ) -> tuple[Report, loader.Loaded | None]:
-    """Every finding of the registry, and the loaded files when asked for (or read anyway)."""
-    from rarereg import labels
+    """Every finding of the registry, and the loaded files when asked for (or read anyway).
 
-    settings = settings or config.load(root)
-    today = today or labels.today()
-    window = settings.expiry_window or label_checks.DEFAULT_WINDOW
-    warn_until = warn_until or labels.add_span(today, window)
-    before = loader.stamp(root, cwd) if cache_dir is not None else None
-    key = results_key(root, cwd, settings, today, warn_until, before) if before else ""
+    ``at`` is the run's :func:`state` when the caller already has it.
+    """
+    at = at or state(
+        root, cwd, today=today, warn_until=warn_until, cache_dir=cache_dir, settings=settings
+    )
+    settings, today, warn_until, before, key = (
+        at.settings,
+        at.today,
+        at.warn_until,
+        at.before,
+        at.key,
+    )
     kept = _kept_findings(root, cache_dir, before, key)
     loaded = None
     if kept is not None and before is not None:
@@ -283,6 +322,13 @@ def _results_path(root: Path, cache_dir: Path) -> Path:
     from rarereg import schemas
 
     return cache.cache_path(cache_dir, root, schemas.schema_fingerprint(), ".results.json")
+
+
+def snapshot_path(root: Path, cache_dir: Path) -> Path:
+    """Where the registry built for queries is kept, beside the kept results."""
+    from rarereg import schemas
+
+    return cache.cache_path(cache_dir, root, schemas.schema_fingerprint(), ".snapshot.json")
 
 
 def _kept_findings(

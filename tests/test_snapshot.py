@@ -1,0 +1,164 @@
+"""Warm queries from the snapshot of the built registry: the same answers, never a stale one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rarereg import model, validate
+from rarereg.model import Registry, load_registry
+
+
+def age(registry: Path, seconds: int = 60) -> None:
+    """Make every file look older than the caches, as files usually are."""
+    for path in registry.rglob("*"):
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def view(reg: Registry) -> dict[str, Any]:
+    """Everything a query can see of a registry."""
+    return {
+        "tables": [
+            {k: e.raw for k, e in t.items()}
+            for t in (reg.hospitals, reg.networks, reg.campaigns, reg.centres)
+        ],
+        "paths": reg.paths,
+        "skipped": reg.skipped,
+        "children": {k: reg.children(k) for k in reg.hospitals},
+    }
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    """A cache folder of its own."""
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def no_validation(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the validation runs a query makes."""
+    runs: list[int] = []
+    real = validate.run
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "run", counting)
+    return runs
+
+
+def test_second_query_is_served_from_the_snapshot(
+    registry: Path, cache: Path, no_validation: list[int]
+) -> None:
+    """Nothing changed: the registry comes from the snapshot, exactly as built the first time."""
+    age(registry)
+    first = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1]
+    second = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1]
+    assert view(second) == view(first)
+
+
+def test_snapshot_keeps_skipped_files(
+    make_registry: Any, base_data: dict[str, Any], cache: Path, no_validation: list[int]
+) -> None:
+    """A file that fails validation stays out of the rebuilt registry, and is listed as skipped."""
+    base_data["hospitals"]["chu-reims"]["parent"] = "no-such-hospital"
+    registry = make_registry(base_data)
+    age(registry)
+    first = load_registry(registry, registry.parent, cache)
+    second = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1]
+    assert "chu-reims" not in second.hospitals
+    assert second.skipped == first.skipped and second.skipped
+
+
+def test_an_edit_is_never_served_stale(
+    registry: Path, cache: Path, no_validation: list[int]
+) -> None:
+    """An edited file changes the key: the registry is built again, with the edit."""
+    age(registry)
+    load_registry(registry, registry.parent, cache)
+    path = registry / "hospitals" / "chu-reims.yaml"
+    path.write_text(path.read_text().replace("city: Reims", "city: REIMS"))
+    age(registry)
+    reg = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1, 1]
+    assert reg.hospitals["chu-reims"].city == "REIMS"
+
+
+def test_a_deleted_source_is_never_served_stale(
+    registry: Path, cache: Path, no_validation: list[int]
+) -> None:
+    """Deleting a source document changes what passes validation: built again."""
+    age(registry)
+    assert "chu-reims" in load_registry(registry, registry.parent, cache).hospitals
+    (registry / "sources" / "page.txt").unlink()
+    reg = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1, 1]
+    assert reg.hospitals == {}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: b"",
+        lambda raw: b"garbage",
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: raw.replace(b"CHU de Reims", b"CHU de Rheims"),
+        lambda raw: raw.split(b"\n", 1)[0] + b'\n[[["hospital", "x", {}]], []]',
+    ],
+    ids=["empty", "garbage", "truncated", "edited", "reshaped"],
+)
+def test_damaged_snapshot_is_a_miss(
+    registry: Path, cache: Path, no_validation: list[int], damage: Any
+) -> None:
+    """A snapshot that is altered or torn is never believed: the registry is built again."""
+    age(registry)
+    first = load_registry(registry, registry.parent, cache)
+    path = validate.snapshot_path(registry, cache)
+    path.write_bytes(damage(path.read_bytes()))
+    again = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1, 1]
+    assert view(again) == view(first)
+
+
+def test_unbuildable_snapshot_is_a_miss(
+    registry: Path, cache: Path, no_validation: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sealed data that the index cannot build (another version's) is a miss, not a crash."""
+    age(registry)
+    first = load_registry(registry, registry.parent, cache)
+    from rarereg import snapshot
+
+    real = snapshot.load
+    monkeypatch.setattr(
+        snapshot,
+        "load",
+        lambda *a: ([("centre", "x.yaml", {"id": "x"})], []) if real(*a) else None,
+    )
+    again = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1, 1]
+    assert view(again) == view(first)
+
+
+def test_without_cache_no_snapshot(registry: Path, tmp_path: Path) -> None:
+    """--no-cache: nothing is kept."""
+    load_registry(registry, registry.parent, None)
+    assert not any(tmp_path.rglob("*.snapshot.json"))
+
+
+def test_snapshot_order_matches_the_build(registry: Path, cache: Path) -> None:
+    """Tables keep the order the files were read in (queries list in it)."""
+    age(registry)
+    first = load_registry(registry, registry.parent, cache)
+    second = load_registry(registry, registry.parent, cache)
+    assert [list(t) for t in (first.hospitals, first.centres)] == [
+        list(t) for t in (second.hospitals, second.centres)
+    ]
+    assert model._items(second) == model._items(first)

@@ -12,8 +12,49 @@ from rarereg.render.document import Findings, Record, Tables
 
 def dumps(data: Any) -> str:
     """Indented JSON text ending in a newline; characters that could act on a terminal escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
+    text = _tables(data)
+    if text is None:
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
     return safe.json_text(text) + "\n"
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _flat_rows(value: Any) -> bool:
+    return type(value) is list and all(
+        type(row) is dict and row and all(type(v) in _SCALARS for v in row.values())
+        for row in value
+    )
+
+
+def _tables(data: Any) -> str | None:
+    """What ``json.dumps(data, indent=2)`` gives for rows of plain values, with the C encoder.
+
+    Python's encoder runs in Python as soon as ``indent`` is set: 0.3 s for 18,000 rows. Rows
+    of plain values need no indentation inside values, so separators can carry the line breaks.
+    None for any other shape.
+    """
+    if type(data) is list and data and _flat_rows(data):
+        return _rows(data, "")
+    if (
+        type(data) is dict
+        and data
+        and all(type(k) is str and _flat_rows(v) for k, v in data.items())
+    ):
+        key = json.JSONEncoder(ensure_ascii=False).encode
+        parts = [f"  {key(k)}: {_rows(v, '  ')}" for k, v in data.items()]
+        return "{\n" + ",\n".join(parts) + "\n}"
+    return None
+
+
+def _rows(rows: list[dict[str, Any]], indent: str) -> str:
+    if not rows:
+        return "[]"
+    inner = indent + "    "
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + inner, ": ")).encode
+    body = ",\n".join(f"{indent}  {{\n{inner}{encode(row)[1:-1]}\n{indent}  }}" for row in rows)
+    return f"[\n{body}\n{indent}]"
 
 
 def _plain(value: Any) -> Any:

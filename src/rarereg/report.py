@@ -267,10 +267,15 @@ def by_campaign(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
 
 def by_end_year(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
     """Per year in which the label ends."""
+    years: dict[tuple[str | None, str | None], str] = {}  # most centres share their dates
 
     def year(rec: Record) -> str:
-        end = labels.span(reg, rec.centre).end
-        return str(end.year) if end else NONE
+        dates = reg.label_dates(rec.centre)
+        found = years.get(dates)
+        if found is None:
+            end = labels.span(reg, rec.centre).end
+            found = years[dates] = str(end.year) if end else NONE
+        return found
 
     rows = _grouped(recs, year, lambda k: None)
     return sorted(rows, key=lambda row: (row["key"] == NONE, row["key"]))

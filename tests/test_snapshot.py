@@ -162,3 +162,29 @@ def test_snapshot_order_matches_the_build(registry: Path, cache: Path) -> None:
         list(t) for t in (second.hospitals, second.centres)
     ]
     assert model._items(second) == model._items(first)
+
+
+def test_recent_files_are_checked_by_content(
+    registry: Path, cache: Path, no_validation: list[int]
+) -> None:
+    """Files changed just before the snapshot: served when their content is the same."""
+    path = registry / "hospitals" / "chu-reims.yaml"
+    path.write_text(path.read_text().replace("city: Reims", "city: REIMS"))
+    load_registry(registry, registry.parent, cache)
+    reg = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1]
+    assert reg.hospitals["chu-reims"].city == "REIMS"
+
+
+def test_same_size_same_time_edit_is_caught(
+    registry: Path, cache: Path, no_validation: list[int]
+) -> None:
+    """An edit right after the snapshot that keeps size and time is still seen."""
+    load_registry(registry, registry.parent, cache)
+    path = registry / "hospitals" / "chu-reims.yaml"
+    st = path.stat()
+    path.write_text(path.read_text().replace("city: Reims", "city: REIMZ"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    reg = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1, 1]
+    assert reg.hospitals["chu-reims"].city == "REIMZ"

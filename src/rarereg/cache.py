@@ -335,7 +335,7 @@ def load_results(
     if not isinstance(written, int) or not isinstance(racy, dict):
         return None
     for (_, name), (_, mtime_ns) in zip(files, stats, strict=True):
-        if mtime_ns + RACY_NS > written and not _same_content(name, racy.get(name)):
+        if mtime_ns + RACY_NS > written and not same_content(name, racy.get(name)):
             return None
     rows = payload.get("findings")
     if not isinstance(rows, list):
@@ -349,7 +349,8 @@ def load_results(
     return findings
 
 
-def _same_content(name: str, expected: object) -> bool:
+def same_content(name: str, expected: object) -> bool:
+    """True when the file's content hash is ``expected``."""
     if not isinstance(expected, str):
         return False
     try:

@@ -401,7 +401,7 @@ def load_registry(
     kept_at = None
     if cache_dir is not None and at.before is not None:
         kept_at = validate.snapshot_path(root, cache_dir)
-        kept = snapshot.load(kept_at, at.key, at.before.newest_ns)
+        kept = snapshot.load(kept_at, at.key, at.before.listing[0], at.before.stats)
         if kept is not None:
             try:
                 with gcpause.paused():
@@ -420,6 +420,7 @@ def load_registry(
     if loaded is None:
         loaded = loader.load(root, cwd, cache_dir)
     reg = build(loaded.entries, failed)
-    if kept_at is not None:
-        snapshot.save(kept_at, at.key, _items(reg), reg.skipped)
+    if kept_at is not None and at.before is not None:
+        racy = validate.racy_hashes(at.before, loaded)
+        snapshot.save(kept_at, at.key, _items(reg), reg.skipped, racy)
     return reg

@@ -33,13 +33,19 @@ def _seal(body: bytes) -> int:
     return zlib.crc32(body)
 
 
-def save(path: Path, key: str, entities: Entities, skipped: list[str]) -> None:
-    """Keep the entities a registry was built from and the files it skipped; failures are silent."""
+def save(
+    path: Path, key: str, entities: Entities, skipped: list[str], racy: dict[str, str]
+) -> None:
+    """Keep the entities a registry was built from and the files it skipped; failures are silent.
+
+    ``racy`` holds the content hashes of files changed too recently to trust their times.
+    """
     body = json.dumps([entities, skipped], ensure_ascii=False, separators=(",", ":"))
     header = {
         "format": FORMAT,
         "key": key,
         "written_ns": time.time_ns(),
+        "racy": racy,
         "digest": _seal(body.encode()),
     }
     try:
@@ -51,12 +57,15 @@ def save(path: Path, key: str, entities: Entities, skipped: list[str]) -> None:
         pass  # a read-only or full disk: the next query builds the registry again
 
 
-def load(path: Path, key: str, newest_ns: int) -> tuple[Entities, list[str]] | None:
+def load(
+    path: Path, key: str, files: list[tuple[str, str]], stats: list[tuple[int, int]]
+) -> tuple[Entities, list[str]] | None:
     """The entities and skipped files kept under ``key``, or None (absent, stale, altered).
 
-    Not trusted when a file changed too close to its writing for its time to show the change.
+    A file changed too close to the snapshot's writing for its time to show a later change is
+    trusted only if its content hash is still the one the snapshot was built from.
     """
-    from rarereg.cache import RACY_NS
+    from rarereg.cache import RACY_NS, same_content
 
     try:
         raw = path.read_bytes()
@@ -68,10 +77,14 @@ def load(path: Path, key: str, newest_ns: int) -> tuple[Entities, list[str]] | N
             or header.get("format") != FORMAT
             or header.get("key") != key
             or not isinstance(header.get("written_ns"), int)
-            or newest_ns + RACY_NS > header["written_ns"]
+            or not isinstance(header.get("racy"), dict)
             or header.get("digest") != _seal(body)
         ):
             return None
+        written, racy = header["written_ns"], header["racy"]
+        for (_, name), (_, mtime_ns) in zip(files, stats, strict=True):
+            if mtime_ns + RACY_NS > written and not same_content(name, racy.get(name)):
+                return None
         payload = json.loads(body)
     except (OSError, ValueError):
         return None

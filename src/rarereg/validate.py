@@ -236,7 +236,7 @@ def run(
             # Kept under the stamp taken before reading: a file that changed during the run
             # has a newer time than that stamp records, so the next run will not match it.
             cache.save_results(
-                _results_path(root, cache_dir), key, findings, _racy_hashes(before, loaded)
+                _results_path(root, cache_dir), key, findings, racy_hashes(before, loaded)
             )
     return Report(root, count, tuple(findings)), loaded
 
@@ -302,7 +302,7 @@ def sources_stamp(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _racy_hashes(before: loader.Stamp, loaded: loader.Loaded) -> dict[str, str]:
+def racy_hashes(before: loader.Stamp, loaded: loader.Loaded) -> dict[str, str]:
     """Content hashes of the files changed too recently for their time to be trusted.
 
     A file's time may not show a change made within the same tick; for those few files the

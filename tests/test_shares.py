@@ -72,3 +72,32 @@ def test_without_fork(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(os, "fork", refuse)
     assert shares.run(500, square, minimum=1) == [square(i) for i in range(500)]
+
+
+def test_background_task_is_done_when_waited_for(tmp_path: object) -> None:
+    """A task run in the background has finished (in another process) once waited for."""
+    from pathlib import Path
+
+    target = Path(str(tmp_path)) / "done"
+    parent = os.getpid()
+
+    def task() -> None:
+        target.write_text(str(os.getpid() != parent))
+
+    wait = shares.in_background(task)
+    wait()
+    assert target.read_text() == "True"
+    wait()  # waiting twice is harmless
+    assert no_children_left()
+
+
+def test_background_task_without_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot be forked, the task runs here, at once."""
+
+    def refuse() -> int:
+        raise OSError("no fork")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    done: list[int] = []
+    shares.in_background(lambda: done.append(1))()
+    assert done == [1]

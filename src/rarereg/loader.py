@@ -75,6 +75,8 @@ class Loaded:
         self._entries = entries
         self._build = build
         self.findings = findings or []
+        self.saved: Callable[[], None] = _saved
+        """Waits until the cache of the files read is written (it may be written meanwhile)."""
         self.hashes: dict[str, str] = {}
         """The content hash of each file as it was read (by file path), where known."""
 
@@ -424,7 +426,12 @@ def _load(
         entries[i] = _from_record(kind, path, shown_of[i], record)
         if status == _PARSED:
             store.put(path, record)
-    store.save()
+    if len(todo) >= PARALLEL_MIN:
+        # Many records to write: a forked process writes them while this one checks.
+        saved = shares.in_background(store.save)
+    else:
+        store.save()
+        saved = _saved
 
     def build() -> list[Entry]:
         for i, record in hits:
@@ -436,7 +443,12 @@ def _load(
     loaded.hashes.update(
         (files[i][1], results[n][2]) for n, i in enumerate(todo) if results[n][3] != _UNREADABLE
     )
+    loaded.saved = saved
     return loaded
+
+
+def _saved() -> None:
+    return None
 
 
 def _prepare() -> None:

@@ -138,3 +138,43 @@ def _stop(pid: int, fd: int) -> None:
             os.waitpid(pid, 0)
     except ChildProcessError:
         pass  # already reaped by _gather
+
+
+def in_background(task: Callable[[], None]) -> Callable[[], None]:
+    """Run ``task`` in a forked process while this one goes on; returns how to wait for it.
+
+    For work whose result only later runs read (writing the cache): this process does not wait
+    for it unless asked, or at exit. Where processes cannot be forked, the task runs here.
+    """
+    if not hasattr(os, "fork"):
+        task()
+        return _nothing
+    from rarereg.interrupt import held_ctrl_c, ignore_ctrl_c
+
+    try:
+        with held_ctrl_c():
+            pid = os.fork()
+            if pid == 0:
+                status = 1
+                try:
+                    ignore_ctrl_c()
+                    task()
+                    status = 0
+                finally:
+                    os._exit(status)
+    except OSError:
+        task()
+        return _nothing
+    import atexit
+
+    def wait() -> None:
+        atexit.unregister(wait)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+    atexit.register(wait)
+    return wait
+
+
+def _nothing() -> None:
+    return None

@@ -232,6 +232,7 @@ def run(
         )
         count = loaded.count
         findings = settings.apply(all_findings(loaded, today, warn_until))
+        loaded.saved()  # the cache is whole before the results that rely on it are kept
         if cache_dir is not None and before is not None:
             # Kept under the stamp taken before reading: a file that changed during the run
             # has a newer time than that stamp records, so the next run will not match it.

@@ -22,15 +22,28 @@ CHUNK = 128
 MAX_WORKERS = 7
 
 
-def run(count: int, work: Callable[[int], Any], *, minimum: int) -> list[Any]:
+def run(
+    count: int,
+    work: Callable[[int], Any],
+    *,
+    minimum: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[Any]:
     """``[work(i) for i in range(count)]``, on every core when ``count`` is at least ``minimum``.
 
     ``work`` must return values ``marshal`` can carry (None, numbers, text, bytes, lists,
-    tuples, dicts of those).
+    tuples, dicts of those). ``progress`` is told, now and then, how many items are done (or
+    being done) by all processes together.
     """
+    told = progress or _silent
     workers = min((os.cpu_count() or 1) - 1, MAX_WORKERS)
     if count < minimum or workers < 1 or not hasattr(os, "fork"):
-        return [work(i) for i in range(count)]
+        out = []
+        for i in range(count):
+            if i % CHUNK == 0:
+                told(i)
+            out.append(work(i))
+        return out
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
@@ -51,7 +64,7 @@ def run(count: int, work: Callable[[int], Any], *, minimum: int) -> list[Any]:
     results: list[Any] = [None] * count
     done = [False] * count
     try:
-        _work_chunks(claim, work, count, results, done)
+        _work_chunks(claim, work, count, results, done, lambda: told(min(claimed.value, count)))
         for pid, fd in children:
             if pid:
                 _gather(pid, fd, results, done)
@@ -65,14 +78,20 @@ def run(count: int, work: Callable[[int], Any], *, minimum: int) -> list[Any]:
     return results
 
 
+def _silent(_: int) -> None:
+    return None
+
+
 def _work_chunks(
     claim: Callable[[], int],
     work: Callable[[int], Any],
     count: int,
     results: list[Any],
     done: list[bool],
+    tell: Callable[[], None],
 ) -> None:
     while (start := claim()) < count:
+        tell()
         for i in range(start, min(start + CHUNK, count)):
             results[i] = work(i)
             done[i] = True

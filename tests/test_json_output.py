@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from rarereg.render import safe
 from rarereg.render.jsonfmt import dumps
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8))
-_rows = st.lists(st.dictionaries(st.text(max_size=5), _scalars, max_size=5), max_size=5)
+_values = st.one_of(_scalars, st.lists(_scalars, max_size=3))
+_rows = st.lists(st.dictionaries(st.text(max_size=5), _values, max_size=5), max_size=5)
 _tables = st.dictionaries(st.text(max_size=5), _rows, max_size=3)
 _nested = st.recursive(
     _scalars,
@@ -24,6 +25,8 @@ _nested = st.recursive(
 
 
 @given(st.one_of(_rows, _tables, _nested))
+@example([{"a": "\x000\x00", "b": [1]}])  # a text that looks like the writer's own marker
+@example([{"hospitals": ["a", "b"], "none": [], "n": 1}])
 def test_same_text_as_the_standard_encoder(data: Any) -> None:
     """Rows, tables of rows or any other value: byte for byte what json.dumps writes."""
     expected = json.dumps(data, ensure_ascii=False, indent=2)

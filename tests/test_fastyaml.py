@@ -370,3 +370,38 @@ def test_plain_file_is_read_fast() -> None:
         "sites_incomplete": True,
         "count": 12,
     }
+
+
+def test_same_findings_without_either_compiled_wheel(
+    make_registry: Any, base_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without yaml_rs and jsonschema-rs, validation finds exactly the same, place for place."""
+    from rarereg import schemas
+    from rarereg.validate import validate
+
+    base_data["hospitals"]["chu-reims"]["finess"] = "760780238\n"
+    base_data["hospitals"]["chu-lille"]["city"] = 12
+    base_data["centres"][next(iter(base_data["centres"]))]["network"] = "no-such-network"
+    registry = make_registry(base_data)
+    (registry / "hospitals" / "extra.yaml").write_text(
+        "id: extra\nname: Centre #3\nfiness: 010780054\n"
+    )
+
+    def found() -> list[tuple[str, int, int, str, str]]:
+        report = validate(registry, registry.parent)
+        return [(f.path, f.line, f.col, f.code, f.message) for f in report.findings]
+
+    with_wheels = found()
+    assert {code for _, _, _, code, _ in with_wheels} >= {
+        "schema",
+        "unknown-reference",
+        "comment-in-value",
+        "ambiguous-value",
+    }
+    monkeypatch.setitem(sys.modules, "yaml_rs", None)
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)
+    schemas.compiled_validator.cache_clear()
+    try:
+        assert found() == with_wheels
+    finally:
+        schemas.compiled_validator.cache_clear()

@@ -405,3 +405,13 @@ def test_same_findings_without_either_compiled_wheel(
         assert found() == with_wheels
     finally:
         schemas.compiled_validator.cache_clear()
+
+
+def test_positions_of_content_not_on_disk() -> None:
+    """A file checked from memory (about to be written, or from git) still gets real places."""
+    from rarereg.loader import entry_from_bytes
+
+    raw = b"id: h\nname: H\nfiness: '123'\nsources:\n- document: page.txt\n"
+    entry = entry_from_bytes("hospital", "h", "hospitals/h.yaml", raw)
+    assert entry.doc is not None and entry.doc.values is None  # read by the fast path
+    assert [(f.line, f.col, f.code) for f in entry.findings] == [(3, 9, "schema")]

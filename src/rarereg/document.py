@@ -30,11 +30,16 @@ class YamlDoc:
     keys: dict[PathKey, Pos] | None = field(default_factory=dict)
     source: tuple[str, str] | None = None
     """(file path, display path) to re-read positions from, when they were left out."""
+    content: bytes | None = None
+    """The content itself, for data parsed from memory (no file on disk) without positions."""
 
     def _reload(self) -> YamlDoc | None:
+        from rarereg.yamlstrict import parse_bytes
+
+        if self.content is not None:
+            return parse_bytes(self.content, "")[0]
         if self.source is None:
             return None
-        from rarereg.yamlstrict import parse_bytes
 
         try:
             with open(self.source[0], "rb") as handle:  # noqa: PTH123 - a str path

@@ -324,7 +324,13 @@ def entry_from_bytes(
 
     data = fastyaml.read(raw)
     if data is not None:
-        doc: YamlDoc | None = YamlDoc(data, None, None, (source, shown) if source else None)
+        # Positions are read again when a finding needs one: from the file, or from the
+        # content itself when it is not on disk (a file about to be written, a git object).
+        doc: YamlDoc | None = (
+            YamlDoc(data, None, None, (source, shown))
+            if source
+            else YamlDoc(data, None, None, None, raw)
+        )
         findings: list[Finding] = []
     else:
         from rarereg.yamlstrict import parse_bytes
@@ -572,7 +578,7 @@ def entries_from_contents(
     """Entries for contents read from git, reusing what the working tree's cache checked.
 
     A content the cache has seen (same hash) is not parsed again; the others are parsed, on
-    every core when there are many. Positions are not kept: nothing here reports a place.
+    every core when there are many. Positions are read from the content if a finding needs one.
     """
     from rarereg import shares
     from rarereg.cache import FileCache, Record, digest, findings_to_json
@@ -587,7 +593,7 @@ def entries_from_contents(
             todo.append(n)
             continue
         findings = record.findings_for(shown) if record.findings else []
-        doc = None if record.data is None else YamlDoc(record.data, None, None, None)
+        doc = None if record.data is None else YamlDoc(record.data, None, None, None, raw)
         entries[n] = Entry(kind, stem, shown, doc, findings)
 
     def work(k: int) -> tuple[dict[str, Any] | None, list[list[Any]]]:
@@ -598,9 +604,9 @@ def entries_from_contents(
         _prepare()
     results = shares.run(len(todo), work, minimum=PARALLEL_MIN)
     for k, n in enumerate(todo):
-        kind, stem, shown, _ = jobs[n]
+        kind, stem, shown, raw = jobs[n]
         data, found = results[k]
-        doc = None if data is None else YamlDoc(data, None, None, None)
+        doc = None if data is None else YamlDoc(data, None, None, None, raw)
         entries[n] = Entry(
             kind, stem, shown, doc, Record(0, 0, "", data, found).findings_for(shown)
         )

@@ -25,9 +25,7 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(
-    path: Path, text: str, *, exclusive: bool = False, durable: bool = True
-) -> None:
+def write_atomic(path: Path, text: str, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write ``text`` (UTF-8, newlines as given) to ``path``; see the module docstring.
 
     With ``exclusive``, an existing ``path`` raises :class:`FileExistsError`. ``durable=False``

@@ -68,7 +68,7 @@ def read_regular(path: Path | str) -> bytes:
         return handle.read()
 
 
-def _replace(path: Path, text: str) -> None:
+def replace_file(path: Path, text: str) -> None:
     """Put a whole new file at ``path``, whatever was there (a FIFO or a link is replaced).
 
     Unlike an output file, a cache file is never written through: a FIFO there would block the
@@ -281,7 +281,7 @@ def write_cache_file(path: Path, written_ns: int, files: dict[str, Any]) -> None
     """A header line (format, time, digest of the records), then the records on one line."""
     body = json.dumps(files, ensure_ascii=False, separators=(",", ":"))
     header = {"format": FORMAT, "written_ns": written_ns, "digest": _seal(body.encode())}
-    _replace(path, json.dumps(header) + "\n" + body)
+    replace_file(path, json.dumps(header) + "\n" + body)
 
 
 def read_cache_file(path: Path) -> dict[str, Any] | None:
@@ -370,6 +370,6 @@ def save_results(
     payload = {"key": key, "written_ns": time.time_ns(), "racy": racy or {}, "findings": rows}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace(path, json.dumps(payload, ensure_ascii=False))
+        replace_file(path, json.dumps(payload, ensure_ascii=False))
     except OSError:
         pass

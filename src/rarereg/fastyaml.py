@@ -41,7 +41,7 @@ _NOT_NUMBER = "g-np-wyzG-NP-WYZ"
 _VALUE = (
     "(?:'[^'\\n]*(?:''[^'\\n]*)*'"  # single-quoted ('' is a quote)
     '|"[^"\\\\\\n]*"'  # double-quoted, without escapes
-    "|(?:0|[1-9][0-9]{0,17})"  # a whole number as YAML 1.2 and 1.1 both read it
+    "|(?:0|[1-9][0-9]{0,14})"  # a whole number every reader takes exactly (below 2**53)
     "|[0-9]{4}-[0-9]{2}-[0-9]{2}"  # a date, kept as text by both
     f"|[0-9](?=[^\\n]*[{_NOT_NUMBER}]){_PLAIN}"  # text that starts with a digit, like 004_a.txt
     f"|(?!{_WORDS} *(?:\\n|\\Z))[{_TEXT}]{_PLAIN}"  # text that starts with a letter

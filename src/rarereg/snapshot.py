@@ -49,10 +49,10 @@ def save(
         "digest": _seal(body.encode()),
     }
     try:
-        from rarereg.output import write_atomic
+        from rarereg.cache import replace_file
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(header) + "\n" + body, durable=False)
+        replace_file(path, json.dumps(header) + "\n" + body)
     except OSError:
         pass  # a read-only or full disk: the next query builds the registry again
 
@@ -65,10 +65,10 @@ def load(
     A file changed too close to the snapshot's writing for its time to show a later change is
     trusted only if its content hash is still the one the snapshot was built from.
     """
-    from rarereg.cache import RACY_NS, same_content
+    from rarereg.cache import RACY_NS, read_regular, same_content
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # never a FIFO or device: the cache folder is input too
         cut = raw.find(b"\n")
         header = json.loads(raw[:cut])
         body = raw[cut + 1 :]

@@ -239,9 +239,8 @@ def expiring(
     return sorted(found, key=lambda e: (e.end, e.centre.name.casefold(), e.centre.id))
 
 
-def expiry_row(reg: Registry, e: Expiry) -> dict[str, object]:
-    """One label end as a row: ids beside display names, hospitals as lists."""
-    c = e.centre
+def _centre_cells(reg: Registry, c: Centre) -> dict[str, object]:
+    """The cells of a label row that name its centre: ids beside display names."""
     network = reg.networks.get(c.network) if c.network else None
     hospitals = list(dict.fromkeys(s.hospital for s in c.sites))
     return {
@@ -253,6 +252,13 @@ def expiry_row(reg: Registry, e: Expiry) -> dict[str, object]:
         "hospitals": hospitals,
         "hospital_names": [reg.hospitals[h].name if h in reg.hospitals else h for h in hospitals],
         "campaign": c.label.campaign if c.label else None,
+    }
+
+
+def expiry_row(reg: Registry, e: Expiry) -> dict[str, object]:
+    """One label end as a row: ids beside display names, hospitals as lists."""
+    return {
+        **_centre_cells(reg, e.centre),
         "end": e.end.isoformat(),
         "days_left": e.days_left,
         "certainty": KNOWN,
@@ -377,18 +383,8 @@ def unknown_sentence(counts: dict[str, int]) -> str:
 
 def maybe_row(reg: Registry, m: MaybeEnding) -> dict[str, object]:
     """A label with no known end that may end as asked: its possible years and who says so."""
-    c = m.centre
-    network = reg.networks.get(c.network) if c.network else None
-    hospitals = list(dict.fromkeys(s.hospital for s in c.sites))
     return {
-        "id": c.id,
-        "name": c.name,
-        "kind": c.kind,
-        "network_id": c.network,
-        "network": network.acronym if network else c.network,
-        "hospitals": hospitals,
-        "hospital_names": [reg.hospitals[h].name if h in reg.hospitals else h for h in hospitals],
-        "campaign": c.label.campaign if c.label else None,
+        **_centre_cells(reg, m.centre),
         "end": None,
         "days_left": None,
         "certainty": m.certainty.certainty,

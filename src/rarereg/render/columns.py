@@ -40,26 +40,6 @@ CENTRES = (
 )
 """The terminal columns of ``list centres``; CSV and JSON have every column of the rows."""
 
-CENTRE_FIELDS = (
-    "id",
-    "name",
-    "acronym",
-    "kind",
-    "network_id",
-    "network",
-    "erns",
-    "hospital",
-    "hospital_name",
-    "legal_entity",
-    "role",
-    "department",
-    "lead",
-    "city",
-    "region",
-    "campaign",
-    "label_start",
-    "label_end",
-)
 
 HOSPITALS = (
     col("id", priority=1, ident=True),

@@ -461,3 +461,43 @@ def test_cache_files_that_are_not_regular_files(reg: Path, tmp_path: Path, kind:
         cold = rarereg("--no-cache", *args, "-r", reg)
         assert (warm.returncode, warm.stdout, warm.stderr) == (0, cold.stdout, "")
     assert victim.read_text() == "keep\n"
+
+
+def test_digits_that_are_not_ascii_are_refused(reg: Path) -> None:
+    """'٣d' (Arabic-Indic three) is not a span; ²/٣ in SOURCE_DATE_EPOCH or COLUMNS: no crash."""
+    (reg.parent / "rarereg.toml").write_text('expiry-window = "٣d"\n')
+    bad = rarereg("validate", "-r", reg)
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr == (
+        f"rarereg: error: {reg.parent / 'rarereg.toml'}: expiry-window: span '٣d' is not"
+        " understood; write e.g. 180d, 26w, 6m or 1y\n"
+    )
+    (reg.parent / "rarereg.toml").unlink()
+    for span in ("٣d", "３d", "3d\u00a0"):
+        done = rarereg("expiring", "-r", reg, "--within", span)
+        assert (done.returncode, done.stdout) == (2, ""), span
+        assert done.stderr.startswith("rarereg: error: --within: span ") and "Traceback" not in (
+            done.stderr
+        )
+    for value in ("²", "١٧٠٠٠٠٠٠٠٠"):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": value, "COLUMNS": value}
+        for args in (["export", "json"], ["list", "hospitals"]):
+            done = subprocess.run(
+                [sys.executable, "-m", "rarereg", *args, "-r", str(reg)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+            assert done.returncode == 0 and "error" not in done.stderr, (value, args)
+        done = subprocess.run(
+            [sys.executable, "-m", "rarereg", "expiring", "-r", str(reg), "-f", "ics"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == (
+            f"rarereg: error: SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'\n"
+        )

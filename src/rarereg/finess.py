@@ -23,7 +23,7 @@ def expected_key(finess: str) -> int | None:
     if len(finess) != 9:
         return None
     payload = _CORSICA.get(finess[:2], finess[:2]) + finess[2:8]
-    if not payload.isdigit():
+    if not (payload.isascii() and payload.isdigit()):
         return None
     return luhn_key(payload)
 
@@ -31,4 +31,4 @@ def expected_key(finess: str) -> int | None:
 def is_valid(finess: str) -> bool:
     """True when a FINESS number's check key is right."""
     key = expected_key(finess)
-    return key is not None and finess[8].isdigit() and int(finess[8]) == key
+    return key is not None and finess[8] in "0123456789" and int(finess[8]) == key

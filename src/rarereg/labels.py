@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from rarereg.model import Centre, Label, Registry, ReportedEnd
 
-_SPAN = re.compile(r"\s*(\d{1,5})\s*([dwmy])\s*\Z")
+# ASCII only: int() reads "٣" (Arabic-Indic three) as 3, and a user never means it as a span.
+_SPAN = re.compile(r"\s*([0-9]{1,5})\s*([dwmy])\s*\Z", re.ASCII)
 ENDED_STATUSES = frozenset({"withdrawn", "lapsed"})
 """A centre marked so is no longer labelled: its past end date is not an error."""
 

@@ -379,7 +379,7 @@ def _read_answer(
     field: Field, text: str, reg: Registry, ask: Callable[[str], str], say: Callable[[str], None]
 ) -> str:
     if field.choices:
-        if text.isdigit() and 1 <= int(text) <= len(field.choices):
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(field.choices):
             return field.choices[int(text) - 1]
         return choose(text, field.choices, field.key)
     if field.refers_to is None:
@@ -391,6 +391,6 @@ def _read_answer(
     say("\n".join(f"  {i}. {name} ({eid})" for i, (eid, name) in enumerate(found, start=1)))
     while True:
         number = ask("Which one (number)").strip()
-        if number.isdigit() and 1 <= int(number) <= len(found):
+        if number.isascii() and number.isdigit() and 1 <= int(number) <= len(found):
             return found[int(number) - 1][0]
         say(f"Give a number from 1 to {len(found)}.")

@@ -148,7 +148,7 @@ def _stamp() -> dt.datetime:
     """When the file is made: now, or $SOURCE_DATE_EPOCH for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
-        if not epoch.isdigit():
+        if not (epoch.isascii() and epoch.isdigit()):
             common.fail(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{epoch}'")
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -20,7 +20,7 @@ from typing import TextIO
 def width() -> int | None:
     """Columns to fit: $COLUMNS, else the terminal's; None when stdout is not a terminal."""
     env = os.environ.get("COLUMNS", "")
-    if env.isdigit() and int(env) > 0:
+    if env.isascii() and env.isdigit() and int(env) > 0:  # '²' is a digit int() cannot read
         return int(env)
     if sys.stdout.isatty():
         return shutil.get_terminal_size().columns

@@ -50,7 +50,7 @@ def snapshot(reg: Registry, as_of: dt.date) -> Snapshot:
 def generated_at() -> str | None:
     """The build time, only when SOURCE_DATE_EPOCH gives it: exports are otherwise timeless."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
+    if not (epoch.isascii() and epoch.isdigit()):  # '²' is a digit int() cannot read
         return None
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -96,7 +96,7 @@ def orpha_code(value: Any) -> str | None:
     if value is None:
         return None
     text = str(value).strip().removeprefix("ORPHA:")
-    return text if text.isdigit() else None
+    return text if text.isascii() and text.isdigit() else None
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ Rich is imported only to draw.
 from __future__ import annotations
 
 import io
+import os
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -127,6 +128,7 @@ def draw(table: Table, options: Options) -> str:
         emoji=False,
         soft_wrap=False,
         legacy_windows=False,
+        _environ=_readable_environ(),
     )
     console.print(grid)
     text = buffer.getvalue()
@@ -199,3 +201,12 @@ def _nested(value: Any, indent: str, width: int | None) -> list[str]:
 
 
 __all__ = ["draw", "layout", "record", "render"]
+
+
+def _readable_environ() -> dict[str, str]:
+    """The environment without a COLUMNS or LINES that Rich would crash on (it reads '²')."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("COLUMNS", "LINES") or (value.isascii() and value.isdigit())
+    }

@@ -374,6 +374,16 @@ def test_changed_since_reports_a_new_file_with_a_non_utf8_name(
     ("name", "content", "message"),
     [
         ("rarereg.toml", b"\xff\xfe\x00binary", "rarereg.toml: not UTF-8 text; save it as UTF-8"),
+        (
+            "rarereg.toml",
+            b"#" + b"x" * 1024 * 1024 + b"\n",
+            "rarereg.toml: 1048578 bytes, over the 1 MiB a settings file may have",
+        ),
+        (
+            "pyproject.toml",
+            b"[project]\n#" + b"x" * 1024 * 1024 + b"\n",
+            "pyproject.toml: 1048588 bytes, over the 1 MiB a settings file may have",
+        ),
         ("pyproject.toml", b'tool = "x"\n', "pyproject.toml: [tool.rarereg] must be a table"),
         (
             "pyproject.toml",

@@ -18,6 +18,8 @@ from rarereg.findings import Finding, Severity
 LEVELS = ("error", "warning", "off")
 SETTINGS_FILES = ("rarereg.toml", "pyproject.toml")
 """Where settings are looked for, in the registry folder and its parent."""
+MAX_SETTINGS_BYTES = 1024 * 1024
+"""Settings are a few lines; a bigger file is the wrong one, refused by its size before reading."""
 
 
 def known_codes() -> frozenset[str]:
@@ -94,6 +96,8 @@ def _present(path: Path) -> bool:
         return False
     if not stat.S_ISREG(st.st_mode):
         raise ConfigError(f"{path}: not a regular file; make it a TOML file or remove it")
+    if st.st_size > MAX_SETTINGS_BYTES:
+        raise ConfigError(f"{path}: {st.st_size} bytes, over the 1 MiB a settings file may have")
     return True
 
 

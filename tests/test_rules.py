@@ -147,6 +147,19 @@ def test_changed_since_catches_a_deleted_source_document(runner: CliRunner, regi
     assert findings(runner, registry, "--changed-since", "HEAD") == full
 
 
+def test_changed_since_catches_a_deleted_git_ignored_source_document(
+    runner: CliRunner, registry: Path
+) -> None:
+    """Git cannot see an ignored document go: rules reading sources/ are re-run all the same."""
+    (registry.parent / ".gitignore").write_text("sources/\n")
+    committed(registry)
+    (registry / "sources" / "page.txt").unlink()
+    full = findings(runner, registry)
+    assert full[0] == 1 and len(full[1]) == 12
+    assert {code for _, code in full[1]} == {"unknown-source"}
+    assert findings(runner, registry, "--changed-since", "HEAD") == full
+
+
 def test_changed_since_keeps_only_changed_files_for_file_rules(
     runner: CliRunner, registry: Path
 ) -> None:

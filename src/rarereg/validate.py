@@ -43,6 +43,9 @@ _UNSEEN_BY_GIT = frozenset({"rarereg.loader:list_files", "rarereg.loader:read_en
 """Checkers of what the folder listing and the file system say: git tracks no FIFO, no empty
 folder, no ignored file and no read permission, so their findings are always reported."""
 
+_UNSEEN_INPUTS = Input.DATE | Input.SOURCES_DIR
+"""Inputs git cannot be trusted to report changes of: the day, and sources/ (often ignored)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Changes:
@@ -60,8 +63,9 @@ class Changes:
         rule = by_code().get(finding.code)
         if rule is None or rule.checker in _UNSEEN_BY_GIT:
             return True
-        # The calendar is not under version control: a date rule is always reconsidered.
-        return bool(rule.inputs & (self.inputs | Input.DATE))
+        # Neither the calendar nor an ignored document in sources/ is under version control: a rule
+        # reading either is always reconsidered, over the whole registry (it costs one listing).
+        return bool(rule.inputs & (self.inputs | _UNSEEN_INPUTS))
 
 
 def all_findings(loaded: loader.Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:

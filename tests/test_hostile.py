@@ -501,3 +501,39 @@ def test_digits_that_are_not_ascii_are_refused(reg: Path) -> None:
         assert done.stderr == (
             f"rarereg: error: SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'\n"
         )
+
+
+def test_sources_folder_linked_out_and_documents_that_are_not_files(
+    reg: Path, tmp_path: Path
+) -> None:
+    """sources/ linked out of the registry is a finding; a FIFO, socket or folder is no document."""
+    import socket
+
+    unknown = ["registry/hospitals/h.yaml", 4, 13, "unknown-source", "error"]
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "page.txt").write_text("page\n")
+    (reg / "sources" / "page.txt").unlink()
+    (reg / "sources").rmdir()
+    (reg / "sources").symlink_to(outside)
+    linked = ["registry/sources", 1, 1, "symlink", "error"]
+    assert outcome(reg) == {"exit": 1, "findings": [unknown, linked]}
+    (reg / "sources").unlink()
+    (reg / "sources").mkdir()
+    page = reg / "sources" / "page.txt"
+    os.mkfifo(page)  # never opened: validate would block on it
+    assert outcome(reg) == {"exit": 1, "findings": [unknown]}
+    page.unlink()
+    page.mkdir()
+    assert outcome(reg) == {"exit": 1, "findings": [unknown]}
+    page.rmdir()
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(page))
+        assert outcome(reg) == {"exit": 1, "findings": [unknown]}
+    page.unlink()
+    page.symlink_to(outside / "page.txt")
+    assert outcome(reg) == {"exit": 1, "findings": [unknown]}
+    page.unlink()
+    (reg / "sources" / "real.txt").write_text("page\n")
+    page.symlink_to("real.txt")
+    assert outcome(reg) == {"exit": 0, "findings": []}

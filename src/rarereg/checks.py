@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rarereg import finess, gcpause
+from rarereg import finess, gcpause, loader
 from rarereg.document import PathKey
 from rarereg.filechecks import parse_date as _parse_date
 from rarereg.findings import Finding, error, warning
@@ -23,21 +23,18 @@ LABEL_TOLERANCE_DAYS = 31
 
 @dataclass(slots=True)
 class _Ctx:
-    """What every check needs: ids by kind, network kinds, centre kinds, sources folder."""
+    """What every check needs: ids by kind, network kinds, centre kinds, the registry root."""
 
     kinds: dict[str, str]
     network_kind: dict[str, Any]
     centre_kind: dict[str, Any]
     campaign_dates: dict[str, tuple[Any, Any]]
-    sources_dir: Path
+    root: Path
     documents: frozenset[str] | None = None
 
     def document_exists(self, name: str) -> bool:
         if self.documents is None:
-            folder = self.sources_dir
-            self.documents = (
-                frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
-            )
+            self.documents = loader.source_documents(self.root)
         return name in self.documents
 
     def ids_of(self, kind: str) -> list[str]:
@@ -85,7 +82,7 @@ def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
         # A file that could not be read still exists: its references are not unknown, which
         # would bury the one real problem under a cascade of follow-on errors.
         kinds.setdefault(entry.stem, entry.kind)
-    return _Ctx(kinds, network_kind, centre_kind, campaign_dates, root / "sources")
+    return _Ctx(kinds, network_kind, centre_kind, campaign_dates, root)
 
 
 def owners(parsed: list[Entry]) -> dict[str, Entry]:

@@ -197,6 +197,17 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
                 )
                 continue
             files.append((kind, path))
+    sources = root / "sources"
+    if sources.is_symlink() and not _inside(sources, real_root):
+        findings.append(
+            error(
+                display_path(sources, cwd),
+                (1, 1),
+                "symlink",
+                "sources/ is a symbolic link out of the registry: its documents do not count; "
+                "move them in",
+            )
+        )
     findings.extend(_strays(root, cwd))
     for sub in sorted(os.scandir(root), key=lambda e: e.name):
         if (
@@ -207,6 +218,32 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
         ):
             findings.extend(_strays(Path(sub.path), cwd))
     return files, findings
+
+
+def source_documents(root: Path) -> frozenset[str]:
+    """Names of the documents ``sources/`` holds: regular files, or links to one in the registry.
+
+    Nothing is opened: a FIFO, socket, device or folder with a cited name is no document (and a
+    FIFO would block the reader), nor is anything reached through a link out of the registry.
+    """
+    real_root = root.resolve()
+    folder = root / "sources"
+    if not _inside(folder, real_root):
+        return frozenset()
+    try:
+        items = list(os.scandir(folder))
+    except OSError:
+        return frozenset()
+    found = []
+    for item in items:
+        try:
+            if item.is_symlink() and not _inside(Path(item.path), real_root):
+                continue
+            if item.is_file():  # follows a link inside the registry; no open
+                found.append(item.name)
+        except OSError:
+            continue
+    return frozenset(found)
 
 
 def _strays(folder: Path, cwd: Path) -> list[Finding]:

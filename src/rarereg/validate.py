@@ -294,16 +294,22 @@ def sources_stamp(root: Path) -> str:
     import hashlib
 
     digest = hashlib.blake2b(digest_size=16)
+    folder = root / "sources"
+    # Where the folder and each link lead, and each item's type: a document swapped for a FIFO
+    # or a link out of the registry stops counting, so the answer changes with them.
+    digest.update(os.path.realpath(folder).encode(errors="replace"))
     try:
-        items = sorted(os.scandir(root / "sources"), key=lambda e: e.name)
+        items = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return "none"
     for item in items:
         try:
             st = item.stat()
+            target = os.path.realpath(item.path) if item.is_symlink() else ""
         except OSError:
             continue
-        digest.update(f"{item.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(errors="replace"))
+        line = f"{item.name}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{target}\n"
+        digest.update(line.encode(errors="replace"))
     return digest.hexdigest()
 
 

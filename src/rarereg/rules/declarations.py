@@ -343,7 +343,9 @@ RULES: tuple[Rule, ...] = (
         E,
         "a `document` that is not in the registry's `sources/` folder",
         "A source cites a document by file name, and no file of that name is in the registry's "
-        "`sources/` folder. Add the document there.",
+        "`sources/` folder. Only a regular file, or a link to one inside the registry, counts: a "
+        "folder, FIFO or socket of that name does not (and is never opened), nor does anything "
+        "in a `sources/` that links out of the registry. Add the document there.",
         Scope.FILE,
         _FILE | Input.SOURCES_DIR,
         _CROSS,
@@ -364,8 +366,9 @@ RULES: tuple[Rule, ...] = (
         "symlink",
         E,
         "a symbolic link out of the registry (or a loop): not followed",
-        "A registry file or kind folder that is a symbolic link leading outside the registry, or "
-        "to itself, is reported and never read.",
+        "A registry file, kind folder or `sources/` folder that is a symbolic link leading outside "
+        "the registry, or to itself, is reported and never read (documents in such a `sources/` "
+        "do not count).",
         Scope.FILE,
         _PATH,
         _LIST,

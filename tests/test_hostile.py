@@ -537,3 +537,39 @@ def test_sources_folder_linked_out_and_documents_that_are_not_files(
     (reg / "sources" / "real.txt").write_text("page\n")
     page.symlink_to("real.txt")
     assert outcome(reg) == {"exit": 0, "findings": []}
+
+
+def test_yaml_files_deep_down_are_reported_within_bounds(reg: Path, tmp_path: Path) -> None:
+    """YAML files two or more levels down are unknown-file, within bounds.
+
+    Hidden and linked folders are not searched; the search stops at its depth with a warning.
+    """
+    from rarereg import loader
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.yaml").write_text(hospital("x"))
+    for folder in ("centres/a/b", "other/a", ".git/objects", "other/.cache", "centres/.drafts"):
+        (reg / folder).mkdir(parents=True)
+        (reg / folder / "x.yaml").write_text(hospital("x"))
+    (reg / "other" / "link").symlink_to(tmp_path / "elsewhere")
+    (reg / "other" / "loop").symlink_to(reg / "other")
+    deep = reg / "deep"
+    for _ in range(loader.MAX_STRAY_DEPTH + 3):
+        deep /= "d"
+    deep.mkdir(parents=True)
+    (deep / "x.yaml").write_text(hospital("x"))
+    stop = "registry/deep" + "/d" * (loader.MAX_STRAY_DEPTH - 1)
+    assert outcome(reg) == {
+        "exit": 0,
+        "findings": [
+            ["registry/centres/.drafts/x.yaml", 1, 1, "unknown-file", "warning"],
+            ["registry/centres/a/b/x.yaml", 1, 1, "unknown-file", "warning"],
+            [stop, 1, 1, "unknown-file", "warning"],
+            ["registry/other/a/x.yaml", 1, 1, "unknown-file", "warning"],
+        ],
+    }
+    done = rarereg("validate", "-r", reg)
+    assert (
+        f"{stop}:1:1: warning[unknown-file] subfolders not searched for YAML files "
+        f"(over {loader.MAX_STRAY_DEPTH} levels deep): keep only registry files here"
+    ) in done.stdout

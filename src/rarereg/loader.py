@@ -142,6 +142,7 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
     """
     files: list[tuple[str, str]] = []
     findings: list[Finding] = []
+    folders: list[Path] = []  # where no registry file belongs: searched for stray YAML files
     root = root.absolute()  # absolute paths: the cache's keys must not depend on the cwd
     real_root = root.resolve()
     for folder, kind in FOLDERS.items():
@@ -165,8 +166,9 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
             usual = name.endswith(".yaml") and name[0] != "." and name.isascii()
             problem = None if usual else _misnamed(name)
             if problem == "skip":
+                # Hidden ones too: nothing but registry files belongs in a kind folder.
                 if item.is_dir(follow_symlinks=False):
-                    findings.extend(_strays(Path(item.path), cwd))
+                    folders.append(Path(item.path))
                 continue
             if problem:
                 findings.append(error(shown_path(item.path, cwd), (1, 1), "file-name", problem))
@@ -216,7 +218,8 @@ def list_files(root: Path, cwd: Path) -> tuple[list[tuple[str, str]], list[Findi
             and not sub.name.startswith(".")
             and sub.is_dir(follow_symlinks=False)
         ):
-            findings.extend(_strays(Path(sub.path), cwd))
+            folders.append(Path(sub.path))
+    findings.extend(_strays_below(sorted(folders), root, cwd))
     return files, findings
 
 
@@ -246,22 +249,75 @@ def source_documents(root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
+MAX_STRAY_DEPTH = 8
+"""How many folder levels below the registry are searched for stray YAML files."""
+MAX_STRAY_ENTRIES = 50_000
+"""How many names, at most, that search lists: a huge tree is not walked forever."""
+
+
 def _strays(folder: Path, cwd: Path) -> list[Finding]:
-    """YAML files where no registry file belongs (one level down, hidden names aside)."""
+    """YAML files directly in ``folder``, where no registry file belongs (hidden names aside)."""
+    return _strays_below([folder], folder, cwd, depth=0)
+
+
+def _strays_below(
+    folders: list[Path], root: Path, cwd: Path, depth: int = MAX_STRAY_DEPTH
+) -> list[Finding]:
+    """YAML files in ``folders`` and their subfolders, down to ``depth`` levels below ``root``.
+
+    Hidden folders (``.git``) are skipped and linked folders never followed (a link loop would
+    not end). Where the search stops at its bounds, a warning says the rest was not searched.
+    """
+    found: list[Finding] = []
+    listed = 0
+    pending = list(reversed(folders))  # depth first, in name order
+    while pending:
+        folder = pending.pop()
+        try:
+            items = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        listed += len(items)
+        if listed > MAX_STRAY_ENTRIES:
+            found.append(_unsearched(folder, cwd, f"over {MAX_STRAY_ENTRIES} names listed"))
+            break
+        below: list[Path] = []
+        for item in items:
+            if item.name.startswith("."):
+                continue
+            if item.name.lower().endswith((".yaml", ".yml")):
+                found.append(
+                    warning(
+                        shown_path(item.path, cwd),
+                        (1, 1),
+                        "unknown-file",
+                        "not in a kind folder (hospitals/, networks/, campaigns/, centres/): "
+                        "ignored",
+                    )
+                )
+            elif depth and _is_real_dir(item):
+                below.append(Path(item.path))
+        if below and len(folder.relative_to(root).parts) >= depth:
+            found.append(_unsearched(folder, cwd, f"over {depth} levels deep"))
+            continue
+        pending.extend(reversed(below))
+    return found
+
+
+def _is_real_dir(item: os.DirEntry[str]) -> bool:
     try:
-        items = sorted(os.scandir(folder), key=lambda e: e.name)
+        return item.is_dir(follow_symlinks=False)
     except OSError:
-        return []
-    return [
-        warning(
-            shown_path(item.path, cwd),
-            (1, 1),
-            "unknown-file",
-            "not in a kind folder (hospitals/, networks/, campaigns/, centres/): ignored",
-        )
-        for item in items
-        if item.name.lower().endswith((".yaml", ".yml")) and not item.name.startswith(".")
-    ]
+        return False
+
+
+def _unsearched(folder: Path, cwd: Path, why: str) -> Finding:
+    return warning(
+        shown_path(str(folder), cwd),
+        (1, 1),
+        "unknown-file",
+        f"subfolders not searched for YAML files ({why}): keep only registry files here",
+    )
 
 
 def _misnamed(name: str) -> str | None:

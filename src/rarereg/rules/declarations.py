@@ -392,8 +392,10 @@ RULES: tuple[Rule, ...] = (
         W,
         "a YAML file outside the kind folders: ignored",
         "A `.yaml` or `.yml` file directly in the registry folder, in a folder that is not a "
-        "kind folder, or in a subfolder of a kind folder belongs to no kind and is not read; "
-        "move it into hospitals/, networks/, campaigns/ or centres/.",
+        "kind folder, or in a subfolder of a kind folder (at any depth, down to 8 levels) belongs "
+        "to no kind and is not read; move it into hospitals/, networks/, campaigns/ or centres/. "
+        "Hidden folders outside kind folders (`.git`) and linked folders are not searched; where "
+        "the search stops (8 levels, 50,000 names), the folder is named instead.",
         Scope.FILE,
         _PATH,
         _LIST,

@@ -219,3 +219,37 @@ def test_normalise() -> None:
     """Accents, case, punctuation and linking words do not matter."""
     assert query.normalise("CHU de Lille") == query.normalise("chu   lille")
     assert query.normalise("Hôpital Pitié-Salpêtrière") == "hopital pitie salpetriere"
+
+
+def test_one_id_named_by_files_of_two_kinds(runner: CliRunner, registry: Path) -> None:
+    """hospitals/cracmo.yaml and centres/cracmo.yaml: both duplicate-id, neither serves queries.
+
+    Neither is the impostor (each is named after the id), so the order of kinds decides nothing.
+    """
+    (registry / "hospitals" / "cracmo.yaml").write_text(
+        "id: cracmo\nname: Hôpital Cracmo\nsources:\n- document: page.txt\n"
+    )
+    result = run(runner, "validate", "-r", registry, "-f", "json")
+    assert result.exit_code == 1
+    found = [
+        (f["path"], f["line"], f["col"], f["code"], f["message"])
+        for f in json.loads(result.stdout)["findings"]
+    ]
+    hospital, centre = (str(registry / k / "cracmo.yaml") for k in ("hospitals", "centres"))
+    also = "ids are unique across the registry, so neither file is used: rename all but one"
+    assert found == [
+        (centre, 1, 5, "duplicate-id", f"id 'cracmo' is also used by {hospital}; {also}"),
+        (hospital, 1, 5, "duplicate-id", f"id 'cracmo' is also used by {centre}; {also}"),
+    ]
+    shown = run(runner, "show", "cracmo", "-r", registry)
+    assert (shown.exit_code, shown.stdout) == (2, "")
+    assert shown.stderr == (
+        f"rarereg: warning: 2 files with errors left out (first: {hospital}); "
+        "run 'rarereg validate'\n"
+        f"rarereg: error: 'cracmo' is in a file with errors, left out of queries ({hospital}, "
+        f"{centre}); run 'rarereg validate'\n"
+    )
+    listed = run(runner, "list", "-r", registry, "-f", "json")
+    assert "cracmo" not in {r["id"] for r in json.loads(listed.stdout)}
+    hospitals = run(runner, "list", "hospitals", "-r", registry, "-f", "json")
+    assert "cracmo" not in {r["id"] for r in json.loads(hospitals.stdout)}

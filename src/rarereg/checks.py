@@ -31,6 +31,8 @@ class _Ctx:
     campaign_dates: dict[str, tuple[Any, Any]]
     root: Path
     documents: frozenset[str] | None = None
+    contested: frozenset[str] = frozenset()
+    """Ids two files are named after: reported as duplicate-id, and no reference to them is."""
 
     def document_exists(self, name: str) -> bool:
         if self.documents is None:
@@ -68,7 +70,8 @@ def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
     network_kind: dict[str, Any] = {}
     centre_kind: dict[str, Any] = {}
     campaign_dates: dict[str, tuple[Any, Any]] = {}
-    for entity_id, entry in owners(parsed).items():
+    owner_of = owners(parsed)
+    for entity_id, entry in owner_of.items():
         assert entry.doc is not None
         kinds.setdefault(entity_id, entry.kind)
         if entry.kind == "network":
@@ -82,56 +85,74 @@ def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
         # A file that could not be read still exists: its references are not unknown, which
         # would bury the one real problem under a cascade of follow-on errors.
         kinds.setdefault(entry.stem, entry.kind)
-    return _Ctx(kinds, network_kind, centre_kind, campaign_dates, root)
+    contested = frozenset(claims(parsed)) - frozenset(owner_of)
+    return _Ctx(kinds, network_kind, centre_kind, campaign_dates, root, contested=contested)
 
 
-def owners(parsed: list[Entry]) -> dict[str, Entry]:
-    """The file that holds each id: the one named after it, else the first in path order."""
-    owners: dict[str, Entry] = {}
+def claims(parsed: list[Entry]) -> dict[str, list[Entry]]:
+    """The files that give each id, in path order."""
+    out: dict[str, list[Entry]] = {}
     for entry in parsed:
         assert entry.doc is not None
         entity_id = entry.doc.data.get("id")
-        if not isinstance(entity_id, str):
-            continue
-        if entity_id not in owners or (
-            entry.stem == entity_id and owners[entity_id].stem != entity_id
-        ):
-            owners[entity_id] = entry
-    return owners
+        if isinstance(entity_id, str):
+            out.setdefault(entity_id, []).append(entry)
+    return out
+
+
+def owners(parsed: list[Entry]) -> dict[str, Entry]:
+    """The file that holds each id: the one named after it, else the first in path order.
+
+    An id that two files are named after (``hospitals/x.yaml`` and ``centres/x.yaml``) has no
+    owner: neither is the impostor, so neither may answer for it.
+    """
+    out: dict[str, Entry] = {}
+    for entity_id, entries in claims(parsed).items():
+        named = [e for e in entries if e.stem == entity_id]
+        if len(named) < 2:
+            out[entity_id] = named[0] if named else entries[0]
+    return out
 
 
 def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:
     owner_of = owners(parsed)
-    for entry in parsed:
-        assert entry.doc is not None
-        entity_id = entry.doc.data.get("id")
-        if not isinstance(entity_id, str):
-            continue
-        # Positions are looked up only for a finding: a cached file is re-read to find them.
-        if entity_id != entry.stem:
-            yield error(
-                entry.path,
-                entry.doc.pos(("id",)),
-                "id-mismatch",
-                f"id '{entity_id}' differs from the file name '{entry.stem}.yaml'; "
-                f"rename one so they match",
-            )
-        owner = owner_of[entity_id]
-        if owner is not entry:
-            yield error(
-                entry.path,
-                entry.doc.pos(("id",)),
-                "duplicate-id",
-                f"id '{entity_id}' is already used by {owner.path}; "
-                f"ids are unique across the registry",
-            )
+    for entity_id, entries in claims(parsed).items():
+        for entry in entries:
+            assert entry.doc is not None
+            # Positions are looked up only for a finding: a cached file is re-read for them.
+            if entity_id != entry.stem:
+                yield error(
+                    entry.path,
+                    entry.doc.pos(("id",)),
+                    "id-mismatch",
+                    f"id '{entity_id}' differs from the file name '{entry.stem}.yaml'; "
+                    f"rename one so they match",
+                )
+            owner = owner_of.get(entity_id)
+            if owner is None:
+                others = ", ".join(e.path for e in entries if e is not entry)
+                yield error(
+                    entry.path,
+                    entry.doc.pos(("id",)),
+                    "duplicate-id",
+                    f"id '{entity_id}' is also used by {others}; ids are unique across the "
+                    f"registry, so neither file is used: rename all but one",
+                )
+            elif owner is not entry:
+                yield error(
+                    entry.path,
+                    entry.doc.pos(("id",)),
+                    "duplicate-id",
+                    f"id '{entity_id}' is already used by {owner.path}; "
+                    f"ids are unique across the registry",
+                )
 
 
 def _ref(entry: Entry, where: PathKey, target: Any, want: str, ctx: _Ctx) -> Iterator[Finding]:
     """A reference must name an existing file of the wanted kind."""
     assert entry.doc is not None
-    if not isinstance(target, str):
-        return
+    if not isinstance(target, str) or target in ctx.contested:
+        return  # a contested id is reported once, where it is claimed
     found = ctx.kinds.get(target)
     if found == want:
         return

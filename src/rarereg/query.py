@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rarereg.diseases import DISEASE_COLUMNS
@@ -414,6 +415,12 @@ def find_entity(reg: Registry, entity_id: str) -> Hospital | Network | Campaign 
     entity = reg.get(entity_id)
     if entity is not None:
         return entity
+    left_out = [p for p in reg.skipped if Path(p).stem == entity_id]
+    if left_out:
+        raise QueryError(
+            f"'{entity_id}' is in a file with errors, left out of queries ({', '.join(left_out)}); "
+            "run 'rarereg validate'"
+        )
     everything: list[Hospital | Network | Campaign | Centre] = [
         *reg.centres.values(),
         *reg.hospitals.values(),

@@ -211,9 +211,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "duplicate-id",
         E,
-        "two files claim one id: the one whose name is not the id is reported",
+        "two files claim one id: the one not named after it, or both if both are",
         "Ids are unique across the registry. When two files claim one id, the file named after "
-        "it keeps it and the other is reported and left out of queries.",
+        "it keeps it and the other is reported and left out of queries. When files of two kinds "
+        "are both named after it (`hospitals/x.yaml`, `centres/x.yaml`), neither is the impostor: "
+        "both are reported and neither answers a query.",
         Scope.REGISTRY,
         _REG | _PATH,
         _CROSS,

@@ -246,10 +246,52 @@ def test_one_id_named_by_files_of_two_kinds(runner: CliRunner, registry: Path) -
     assert shown.stderr == (
         f"rarereg: warning: 2 files with errors left out (first: {hospital}); "
         "run 'rarereg validate'\n"
-        f"rarereg: error: 'cracmo' is in a file with errors, left out of queries ({hospital}, "
-        f"{centre}); run 'rarereg validate'\n"
+        f"rarereg: error: 'cracmo' is left out of queries ({hospital}, {centre}): its file has "
+        "errors or points to one left out; run 'rarereg validate'\n"
     )
     listed = run(runner, "list", "-r", registry, "-f", "json")
     assert "cracmo" not in {r["id"] for r in json.loads(listed.stdout)}
     hospitals = run(runner, "list", "hospitals", "-r", registry, "-f", "json")
     assert "cracmo" not in {r["id"] for r in json.loads(hospitals.stdout)}
+
+
+def test_centres_pointing_at_a_file_left_out_are_left_out(
+    runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data
+) -> None:
+    """A hospital that fails takes the centres sited there (and their ccmr) out of every query."""
+    base_data["centres"]["cracmo"]["label"] = {"campaign": "campaign-2023"}
+    registry = make_registry(base_data)
+    reims = registry / "hospitals" / "chu-reims.yaml"
+    reims.write_text(reims.read_text() + "citty: Reims\n")
+    shown = [str(registry / p) for p in ("hospitals/chu-reims.yaml",)]
+    warning = (
+        f"rarereg: warning: 3 files with errors left out (first: {shown[0]}); "
+        "run 'rarereg validate'\n"
+    )
+    listed = run(runner, "list", "-r", registry, "-f", "json")
+    assert (listed.exit_code, listed.stderr) == (0, warning)
+    assert [r["id"] for r in json.loads(listed.stdout)] == ["cracmo"]
+    lupus = run(runner, "show", "lupus", "-r", registry)
+    assert (lupus.exit_code, lupus.stdout) == (2, "")
+    assert lupus.stderr == warning + (
+        f"rarereg: error: 'lupus' is left out of queries ({registry / 'centres' / 'lupus.yaml'}): "
+        "its file has errors or points to one left out; run 'rarereg validate'\n"
+    )
+    lille = json.loads(run(runner, "show", "chu-lille", "-r", registry, "-f", "json").stdout)
+    assert [c["id"] for c in lille["centres"]] == ["cracmo"]
+    report = run(runner, "report", "--by", "kind", "-r", registry, "-f", "json")
+    assert (report.exit_code, report.stderr) == (0, warning)
+    counts = {row["kind"]: row["centres"] for row in json.loads(report.stdout)["kind"]}
+    assert counts == {"crmr": 1, "ccmr": 0, "crc": 0, "platform": 0}
+    expiring = run(runner, "expiring", "-r", registry, "-f", "json", "--include-expired")
+    assert (expiring.exit_code, expiring.stderr) == (
+        0,
+        warning + "0 of 1 labels have no known end date (0 with reported ends that disagree, 0 with"
+        " a reported end, 0 with none); 0 centres have no current label on record\n",
+    )
+    assert [r["id"] for r in json.loads(expiring.stdout)] == ["cracmo"]
+    export = run(runner, "export", "json", "-r", registry)
+    assert (export.exit_code, export.stderr) == (0, warning)
+    exported = json.loads(export.stdout)
+    text = json.dumps(exported)
+    assert "chu-reims" not in text and "lupus" not in text, text[:2000]

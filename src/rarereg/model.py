@@ -364,6 +364,7 @@ def _index(items: list[tuple[str, str, dict[str, Any]]], skipped: list[str]) -> 
             continue
         tables[kind][entity.id] = entity
         reg.paths[entity.id] = path
+    _leave_out_dangling(reg)
     for hospital in reg.hospitals.values():
         if hospital.parent:
             reg._children[hospital.parent].append(hospital.id)
@@ -379,6 +380,41 @@ def _items(reg: Registry) -> list[tuple[str, str, dict[str, Any]]]:
         ("centre", reg.centres),
     )
     return [(kind, reg.paths[i], e.raw) for kind, table in tables for i, e in table.items()]
+
+
+def _leave_out_dangling(reg: Registry) -> None:
+    """Leave out, as if they had failed too, entities that point to an entity left out.
+
+    A centre sited at a hospital whose file failed would otherwise be listed pointing at a
+    hospital no query knows. Repeated until nothing changes: a ccmr whose crmr goes, goes too.
+    """
+    tables: tuple[dict[str, Any], ...] = (reg.hospitals, reg.networks, reg.centres)
+    changed = True
+    while changed:
+        changed = False
+        for table in tables:
+            for entity_id in [i for i, e in table.items() if _dangles(reg, e)]:
+                del table[entity_id]
+                reg.skipped.append(reg.paths.pop(entity_id))
+                changed = True
+
+
+def _dangles(reg: Registry, entity: Entity) -> bool:
+    """True when a reference of ``entity`` names an entity that is not loaded."""
+    wanted: list[tuple[dict[str, Any], str]] = []
+    if isinstance(entity, Centre):
+        wanted += [(reg.hospitals, s.hospital) for s in entity.sites]
+        wanted += [(reg.networks, n) for n in (entity.network, *entity.erns) if n]
+        if entity.reference_centre:
+            wanted.append((reg.centres, entity.reference_centre))
+        if entity.label is not None:
+            wanted.append((reg.campaigns, entity.label.campaign))
+    elif isinstance(entity, Hospital) and entity.parent:
+        wanted.append((reg.hospitals, entity.parent))
+    elif isinstance(entity, Network):
+        wanted += [(reg.hospitals, entity.host)] if entity.host else []
+        wanted += [(reg.networks, e) for e in entity.erns]
+    return any(target not in table for table, target in wanted)
 
 
 def load_registry(

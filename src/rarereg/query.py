@@ -418,8 +418,8 @@ def find_entity(reg: Registry, entity_id: str) -> Hospital | Network | Campaign 
     left_out = [p for p in reg.skipped if Path(p).stem == entity_id]
     if left_out:
         raise QueryError(
-            f"'{entity_id}' is in a file with errors, left out of queries ({', '.join(left_out)}); "
-            "run 'rarereg validate'"
+            f"'{entity_id}' is left out of queries ({', '.join(left_out)}): its file has errors "
+            "or points to one left out; run 'rarereg validate'"
         )
     everything: list[Hospital | Network | Campaign | Centre] = [
         *reg.centres.values(),

@@ -23,3 +23,11 @@ def tamper_cache(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
     files = json.loads(body)
     edit(files)
     path.write_bytes(head + b"\n" + json.dumps(files).encode())
+
+
+def set_diseases(reg: Any, centre_id: str, items: list[dict[str, Any]]) -> None:
+    """Give a loaded centre these diseases, as if its file listed them."""
+    from rarereg import model
+
+    raw = {**reg.centres[centre_id].raw, "diseases": items}
+    reg.centres[centre_id] = model._centre(raw)

@@ -17,7 +17,7 @@ from rarereg.export.common import ExportError
 from rarereg.export.run import export
 from rarereg.loader import bundled_registry
 from rarereg.model import Registry, load_registry
-from tests.helpers import run
+from tests.helpers import run, set_diseases
 
 DAY = dt.date(2025, 6, 1)
 TABLES = [
@@ -382,10 +382,19 @@ def test_usage_errors(
 def with_diseases(registry: Path) -> Registry:
     """The base registry with diseases on the lupus centre (as a newer schema allows)."""
     reg = load(registry)
-    reg.centres["lupus"].raw["diseases"] = [
-        {"name": "Lupus systémique", "orpha": "ORPHA:536", "age_group": "both"},
-        {"name": "Syndrome des anti-phospholipides", "orpha": 80},
-    ]
+    set_diseases(
+        reg,
+        "lupus",
+        [
+            {
+                "name": "Lupus systémique",
+                "orpha": "ORPHA:536",
+                "age_group": "both",
+                "sources": [{"url": "https://example.org/lupus", "retrieved": "2026-11-25"}],
+            },
+            {"name": "Syndrome des anti-phospholipides", "orpha": 80},
+        ],
+    )
     return reg
 
 
@@ -399,13 +408,50 @@ def test_diseases_when_present(registry: Path, tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT centre, position, name, orpha, age_group FROM diseases")
         assert rows.fetchall() == [
-            ("lupus", 1, "Lupus systémique", "536", "both"),
-            ("lupus", 2, "Syndrome des anti-phospholipides", "80", None),
+            ("lupus", 1, "Lupus systémique", 536, "both"),
+            ("lupus", 2, "Syndrome des anti-phospholipides", 80, None),
         ]
     bundle = fhir_bundle(reg)
     Bundle.model_validate(bundle)
     service = _resource(bundle, "s-lupus")
     assert [c["coding"][0]["code"] for c in service["characteristic"]] == ["536", "80"]
+
+
+def test_inherited_diseases_and_disease_sources(registry: Path, tmp_path: Path) -> None:
+    """A CCMR listing no disease covers its CRMR's: a view says so; disease sources are rows."""
+    reg = with_diseases(registry)
+    db = tmp_path / "reg.db"
+    export(reg, "sqlite", db, DAY)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT centre, listed_by, position, name, orpha, inherited FROM centre_diseases"
+            " ORDER BY centre, position"
+        ).fetchall()
+        sources = conn.execute(
+            "SELECT entity, disease, url FROM sources WHERE disease IS NOT NULL"
+        ).fetchall()
+    assert rows == [
+        ("ccmr-lupus-lille", "lupus", 1, "Lupus systémique", 536, 1),
+        ("ccmr-lupus-lille", "lupus", 2, "Syndrome des anti-phospholipides", 80, 1),
+        ("lupus", "lupus", 1, "Lupus systémique", 536, 0),
+        ("lupus", "lupus", 2, "Syndrome des anti-phospholipides", 80, 0),
+    ]
+    assert sources == [("lupus", 1, "https://example.org/lupus")]
+    bundle = fhir_bundle(reg)
+    service = _resource(bundle, "s-ccmr-lupus-lille")
+    assert [c["coding"][0]["code"] for c in service["characteristic"]] == ["536", "80"]
+
+
+def test_orphacodes_are_integers_in_json_and_csv(registry: Path, tmp_path: Path) -> None:
+    """'ORPHA:536' in a file is the number 536 in JSON and in CSV."""
+    reg = with_diseases(registry)
+    export(reg, "json", tmp_path / "json", DAY)
+    centres = json.loads((tmp_path / "json" / "centres.json").read_text())
+    lupus = next(c for c in centres if c["id"] == "lupus")
+    assert [d["orpha"] for d in lupus["diseases"]] == [536, 80]
+    export(reg, "csv", tmp_path / "csv", DAY)
+    lines = (tmp_path / "csv" / "diseases.csv").read_text().splitlines()
+    assert [line.split(",")[3] for line in lines] == ["orpha", "536", "80"]
 
 
 @pytest.mark.parametrize("fmt", ["fhir", "jsonld", "json"])

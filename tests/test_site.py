@@ -18,7 +18,7 @@ from rarereg.export.common import ExportError
 from rarereg.loader import bundled_registry
 from rarereg.model import load_registry
 from rarereg.site import build
-from tests.helpers import run
+from tests.helpers import run, set_diseases
 
 DAY = dt.date(2025, 6, 1)
 ARTEFACTS = Path(__file__).parent / "artefacts"
@@ -358,15 +358,19 @@ def test_browser_phone_width_and_screenshot(browser: Any, bundled_site: Path) ->
 def test_disease_pages_when_centres_list_diseases(registry: Path, tmp_path: Path) -> None:
     """Diseases get pages and a menu entry, linked both ways with their centres."""
     reg = load_registry(registry, registry.parent, None)
-    reg.centres["lupus"].raw["diseases"] = [
-        {
-            "name": "Lupus systémique",
-            "orpha": "ORPHA:536",
-            "age_group": "both",
-            "sources": [{"url": "https://example.org/lupus", "retrieved": "2026-11-25"}],
-        },
-        {"name": "Maladie sans code"},
-    ]
+    set_diseases(
+        reg,
+        "lupus",
+        [
+            {
+                "name": "Lupus systémique",
+                "orpha": "ORPHA:536",
+                "age_group": "both",
+                "sources": [{"url": "https://example.org/lupus", "retrieved": "2026-11-25"}],
+            },
+            {"name": "Maladie sans code"},
+        ],
+    )
     out = tmp_path / "site"
     build.write(build.render(reg, DAY, registry / "sources"), out)
     assert sorted(p.name for p in (out / "diseases").iterdir()) == [
@@ -379,6 +383,13 @@ def test_disease_pages_when_centres_list_diseases(registry: Path, tmp_path: Path
     assert "../centres/lupus.html" in parse(out / "diseases" / "orpha-536.html").links
     assert "diseases/index.html" in parse(out / "index.html").links
     assert broken_links(out) == []
+    ccmr = parse(out / "centres" / "ccmr-lupus-lille.html")
+    assert {"../diseases/orpha-536.html", "../diseases/maladie-sans-code.html"} <= set(ccmr.links)
+    ccmr_text = (out / "centres" / "ccmr-lupus-lille.html").read_text()
+    assert "inherited from" in ccmr_text
+    disease = parse(out / "diseases" / "orpha-536.html")
+    assert {"../centres/ccmr-lupus-lille.html", "https://example.org/lupus"} <= set(disease.links)
+    assert "inherited" in (out / "diseases" / "orpha-536.html").read_text()
 
 
 def test_site_as_of_and_new_parent_folders(

@@ -35,6 +35,8 @@ class DiseaseEntry:
     synonyms: list[str] = field(default_factory=list)
     age_groups: set[str] = field(default_factory=set)
     centres: set[str] = field(default_factory=set)
+    listed: list[tuple[str, Disease]] = field(default_factory=list)
+    """(centre id, the disease as that centre's file, or its reference centre's, gives it)."""
 
     @property
     def name(self) -> str:
@@ -96,6 +98,7 @@ def _add(entry: DiseaseEntry, centre: Centre, disease: Disease) -> None:
     if disease.age_group:
         entry.age_groups.add(disease.age_group)
     entry.centres.add(centre.id)
+    entry.listed.append((centre.id, disease))
 
 
 def match(diseases: dict[str, DiseaseEntry], query: str) -> set[str]:

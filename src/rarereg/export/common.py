@@ -85,18 +85,19 @@ def sources_of(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [dict(s) for s in found if isinstance(s, Mapping)]
 
 
-def diseases_of(centre: Centre) -> list[dict[str, Any]]:
-    """A centre's diseases when its file lists them (the field is optional and newer)."""
-    found = centre.raw.get("diseases") or []
-    return [dict(d) for d in found if isinstance(d, Mapping) and d.get("name")]
+def listed_by(reg: Registry, centre: Centre) -> Centre | None:
+    """The centre whose file lists the diseases ``centre`` covers: itself, or a CCMR's CRMR."""
+    if centre.diseases or not centre.reference_centre:
+        return centre if centre.diseases else None
+    reference = reg.centres.get(centre.reference_centre)
+    return reference if reference is not None and reg.diseases_of(centre) else None
 
 
-def orpha_code(value: Any) -> str | None:
-    """An ORPHAcode as bare digits, whether written 536 or 'ORPHA:536'."""
-    if value is None:
-        return None
-    text = str(value).strip().removeprefix("ORPHA:")
-    return text if text.isascii() and text.isdigit() else None
+def disease_sources(centre: Centre, position: int) -> list[dict[str, Any]]:
+    """The sources given for the centre's own disease at ``position`` (from 1)."""
+    items = centre.raw.get("diseases") or []
+    item = items[position - 1] if 0 < position <= len(items) else None
+    return sources_of(item) if isinstance(item, Mapping) else []
 
 
 @contextlib.contextmanager

@@ -9,19 +9,17 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from rarereg.export.common import (
     Progress,
     Snapshot,
-    diseases_of,
     generated_at,
     no_progress,
-    orpha_code,
     write_json,
 )
-from rarereg.model import Centre, Hospital, Network
+from rarereg.model import Centre, Disease, Hospital, Network
 
 FINESS_SYSTEM = "http://finess.sante.gouv.fr"
 """The FINESS identifier system of the Annuaire Santé and FR Core Organization profiles."""
@@ -166,18 +164,20 @@ def _centre(snap: Snapshot, c: Centre) -> list[dict[str, Any]]:
     if c.raw.get("website"):
         org["telecom"] = [{"system": "url", "value": c.raw["website"]}]
     out = [org]
-    diseases = diseases_of(c)
+    diseases = snap.reg.diseases_of(c)
     if diseases:
         out.append(_service(c, rid, diseases))
     return out
 
 
-def _service(c: Centre, org_id: str, diseases: list[dict[str, Any]]) -> dict[str, Any]:
+def _service(c: Centre, org_id: str, diseases: Iterable[Disease]) -> dict[str, Any]:
     characteristics = []
     for d in diseases:
-        code = orpha_code(d.get("orpha"))
-        concept: dict[str, Any] = _coding(ORPHA_SYSTEM, code, d["name"]) if code else {}
-        concept["text"] = d["name"]
+        # FHIR codes are strings; the number is the ORPHAcode.
+        concept: dict[str, Any] = (
+            _coding(ORPHA_SYSTEM, str(d.orpha), d.name) if d.orpha is not None else {}
+        )
+        concept["text"] = d.name
         characteristics.append(concept)
     return {
         "resourceType": "HealthcareService",

@@ -16,6 +16,7 @@ from rarereg.export.common import (
     no_progress,
     write_bytes_atomic,
 )
+from rarereg.model import orpha_number
 from rarereg.render import csvfmt, safe
 
 KINDS = ("hospitals", "networks", "campaigns", "centres")
@@ -28,9 +29,25 @@ def _dump(data: Any) -> bytes:
 
 
 def documents(snap: Snapshot) -> dict[str, list[dict[str, Any]]]:
-    """Each kind's entities as written in the registry (every reference is an id), by id."""
+    """Each kind's entities as written in the registry (every reference is an id), by id.
+
+    ORPHAcodes are numbers, however the file wrote them (``ORPHA:536`` is 536).
+    """
     reg = snap.reg
-    return {kind: [getattr(reg, kind)[k].raw for k in sorted(getattr(reg, kind))] for kind in KINDS}
+    docs = {kind: [getattr(reg, kind)[k].raw for k in sorted(getattr(reg, kind))] for kind in KINDS}
+    docs["centres"] = [_coded(c) for c in docs["centres"]]
+    return docs
+
+
+def _coded(raw: dict[str, Any]) -> dict[str, Any]:
+    items = raw.get("diseases")
+    if not isinstance(items, list):
+        return raw
+    fixed = [
+        {**d, "orpha": orpha_number(d["orpha"])} if isinstance(d, dict) and "orpha" in d else d
+        for d in items
+    ]
+    return {**raw, "diseases": fixed}
 
 
 def json_document(snap: Snapshot) -> bytes:

@@ -10,14 +10,12 @@ from rarereg.export.common import (
     Progress,
     Snapshot,
     about,
-    diseases_of,
     no_progress,
-    orpha_code,
     sources_of,
     write_json,
 )
 from rarereg.export.fhir import FINESS_SYSTEM, KIND_DISPLAY
-from rarereg.model import Campaign, Centre, Hospital, Network
+from rarereg.model import Campaign, Centre, Disease, Hospital, Network
 
 BASE = "urn:rarereg:"
 """Node ids are ``urn:rarereg:<id>`` (ids are unique across kinds); a site can pass its own."""
@@ -99,7 +97,7 @@ def centre_node(snap: Snapshot, c: Centre, base: str) -> dict[str, Any]:
         networks.append(c.reference_centre)
     if networks:
         node["memberOf"] = [_node(base, n) for n in networks]
-    diseases = diseases_of(c)
+    diseases = snap.reg.diseases_of(c)
     if diseases:
         node["knowsAbout"] = [_disease(d) for d in diseases]
     start, end = snap.reg.label_dates(c)
@@ -108,11 +106,10 @@ def centre_node(snap: Snapshot, c: Centre, base: str) -> dict[str, Any]:
     return {**node, **_same_as(c.raw), **_cited(c.raw)}
 
 
-def _disease(d: dict[str, Any]) -> dict[str, Any]:
-    node: dict[str, Any] = {"@type": "MedicalCondition", "name": d["name"]}
-    code = orpha_code(d.get("orpha"))
-    if code:
-        node["code"] = {"@type": "MedicalCode", "codeValue": code, "codingSystem": "ORPHA"}
+def _disease(d: Disease) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "MedicalCondition", "name": d.name}
+    if d.orpha is not None:
+        node["code"] = {"@type": "MedicalCode", "codeValue": str(d.orpha), "codingSystem": "ORPHA"}
     return node
 
 

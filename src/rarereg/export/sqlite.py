@@ -17,6 +17,18 @@ from rarereg.export.common import Progress, Snapshot, about, atomic_path, no_pro
 TOKENIZE = "unicode61 remove_diacritics 2"
 
 
+CENTRE_DISEASES = """
+CREATE VIEW centre_diseases AS
+SELECT c.id AS centre, d.centre AS listed_by, d.position, d.name, d.orpha, d.synonyms,
+       d.age_group, c.id != d.centre AS inherited
+FROM centres AS c
+JOIN diseases AS d ON d.centre = CASE
+    WHEN c.reference_centre IS NULL OR EXISTS (SELECT 1 FROM diseases AS x WHERE x.centre = c.id)
+    THEN c.id ELSE c.reference_centre END
+"""
+"""Every centre's diseases, a CCMR that lists none covering its reference centre's."""
+
+
 def write(snap: Snapshot, path: Path, progress: Progress = no_progress) -> None:
     """Write the database to ``path`` atomically (a temporary file, then a rename)."""
     with atomic_path(path) as tmp:
@@ -37,6 +49,8 @@ def _build(snap: Snapshot, path: Path, progress: Progress) -> None:
         for done, table in enumerate(built, 1):
             _create(db, table)
             progress(done, len(built), table.name)
+        if any(t.name == "diseases" for t in built):
+            conn.execute(CENTRE_DISEASES)
         db.table("meta").create({"key": str, "value": str}, pk="key")
         db.table("meta").insert_all(
             [{"key": k, "value": str(v)} for k, v in about(snap).items()], pk="key"
@@ -82,6 +96,7 @@ def datasette_metadata(snap: Snapshot, database: str) -> dict[str, Any]:
         "labels": ["campaign"],
         "centre_erns": ["ern"],
         "diseases": ["age_group"],
+        "centre_diseases": ["inherited", "age_group"],
     }
     return {
         "title": "rarereg: France's rare-disease care network",

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rarereg.export.common import Snapshot, diseases_of, orpha_code, registry_file, sources_of
+from rarereg.export.common import Snapshot, disease_sources, registry_file, sources_of
 
 Row = dict[str, Any]
 
@@ -115,7 +115,7 @@ def _spec() -> list[Table]:
         ),
         Table(
             "diseases",
-            _cols("centre position name orpha synonyms age_group", ints="position"),
+            _cols("centre position name orpha synonyms age_group", ints="position orpha"),
             ("centre", "position"),
             (("centre", "centres"),),
             ("name", "synonyms"),
@@ -123,9 +123,12 @@ def _spec() -> list[Table]:
         ),
         Table(
             "sources",
-            _cols("entity position url retrieved document title as_of note", ints="position"),
+            _cols(
+                "entity position disease url retrieved document title as_of note",
+                ints="position disease",
+            ),
             ("entity", "position"),
-            index=("document",),
+            index=("document", "disease"),
         ),
     ]
 
@@ -260,26 +263,32 @@ def _centre_rows(snap: Snapshot, tables: dict[str, Table]) -> None:
                 }
             )
         tables["centre_erns"].rows.extend({"centre": c.id, "ern": e} for e in c.erns)
-        for i, d in enumerate(diseases_of(c), 1):
+        # Each centre's own list: a CCMR's inherited diseases are the view centre_diseases.
+        for i, d in enumerate(c.diseases, 1):
             tables["diseases"].rows.append(
                 {
                     "centre": c.id,
                     "position": i,
-                    "name": d["name"],
-                    "orpha": orpha_code(d.get("orpha")),
-                    "synonyms": _list(d.get("synonyms")),
-                    "age_group": d.get("age_group"),
+                    "name": d.name,
+                    "orpha": d.orpha,
+                    "synonyms": _list(d.synonyms),
+                    "age_group": d.age_group,
                 }
             )
 
 
 def _source_rows(table: Table, entities: Mapping[str, Any]) -> None:
+    """Each entity's sources, then (numbered on) its diseases', ``disease`` naming which."""
     for entity_id, entity in entities.items():
-        for i, s in enumerate(sources_of(entity.raw), 1):
+        found: list[tuple[int | None, dict[str, Any]]] = [(None, s) for s in sources_of(entity.raw)]
+        for position in range(1, len(getattr(entity, "diseases", ())) + 1):
+            found.extend((position, s) for s in disease_sources(entity, position))
+        for i, (disease, s) in enumerate(found, 1):
             table.rows.append(
                 {
                     "entity": entity_id,
                     "position": i,
+                    "disease": disease,
                     **{k: s.get(k) for k in ("url", "retrieved", "document", "title", "as_of")},
                     "note": s.get("note"),
                 }

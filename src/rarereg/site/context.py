@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from rarereg.export.common import Snapshot, diseases_of, orpha_code
+from rarereg import diseases
+from rarereg.export.common import Snapshot, listed_by
 from rarereg.model import Centre, Site
-from rarereg.query import normalise
 from rarereg.site.html import Markup, el, esc
 
 KIND_NAMES = {
@@ -22,40 +23,62 @@ KIND_NAMES = {
 }
 
 
+class Cover(NamedTuple):
+    """One centre covering a disease: its age group, and the centre whose file lists it."""
+
+    centre: str
+    age_group: str | None
+    listed_by: str
+    position: int
+    """The disease's place in ``listed_by``'s list (from 1), to find its sources."""
+
+    @property
+    def inherited(self) -> bool:
+        """A CCMR covering its reference centre's disease."""
+        return self.listed_by != self.centre
+
+
 @dataclass(slots=True)
 class Disease:
-    """A disease or group of diseases as the centres' files name it, and who covers it."""
+    """A disease of :func:`rarereg.diseases.index`, with its page name and who covers it."""
 
     key: str
+    """The page name (``orpha-536``), from the disease's key (``ORPHA:536``)."""
     name: str
-    orpha: str | None
+    orpha: int | None
     synonyms: list[str] = field(default_factory=list)
-    centres: list[tuple[str, str | None]] = field(default_factory=list)
-    """(centre id, age group) pairs."""
+    centres: list[Cover] = field(default_factory=list)
 
 
-def disease_key(d: dict[str, Any]) -> str:
-    """A disease's page name: its ORPHAcode when known, else its normalised name."""
-    code = orpha_code(d.get("orpha"))
-    if code:
-        return f"orpha-{code}"
-    slug = "-".join(normalise(str(d["name"])).split())[:80]
+def page_key(key: str) -> str:
+    """A file-safe page name for a disease key: ``ORPHA:536`` → ``orpha-536``, names slugged."""
+    if key.startswith("ORPHA:"):
+        return "orpha-" + key.removeprefix("ORPHA:")
+    slug = "-".join(key.removeprefix("name:").split())[:80]
+    if re.fullmatch(r"orpha-[0-9]+", slug):
+        slug = "name-" + slug  # a name must never take a coded disease's page
     if slug:
         return slug
-    return "disease-" + hashlib.blake2b(str(d["name"]).encode(), digest_size=6).hexdigest()
+    return "disease-" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
 
 
 def collect_diseases(snap: Snapshot) -> dict[str, Disease]:
-    """Every disease named by a centre of the snapshot, by page name."""
+    """Every disease the snapshot's centres cover (a CCMR its CRMR's), by page name."""
+    reg = snap.reg
     found: dict[str, Disease] = {}
-    for centre in snap.centres:
-        for d in diseases_of(centre):
-            key = disease_key(d)
-            entry = found.setdefault(key, Disease(key, str(d["name"]), orpha_code(d.get("orpha"))))
-            for synonym in d.get("synonyms") or ():
-                if synonym not in entry.synonyms and synonym != entry.name:
-                    entry.synonyms.append(str(synonym))
-            entry.centres.append((centre.id, d.get("age_group")))
+    for entry in diseases.index(reg).values():
+        key = page_key(entry.key)
+        page = Disease(
+            key, entry.name, entry.orpha, [n for n in entry.all_names() if n != entry.name]
+        )
+        for centre_id, d in entry.listed:
+            owner = listed_by(reg, reg.centres[centre_id])
+            if owner is None:
+                continue
+            page.centres.append(
+                Cover(centre_id, d.age_group, owner.id, owner.diseases.index(d) + 1)
+            )
+        found[key] = page
     return dict(sorted(found.items(), key=lambda kv: (kv[1].name.casefold(), kv[0])))
 
 
@@ -67,6 +90,8 @@ class Ctx:
     documents: frozenset[str]
     """Source documents copied into the site (linked as sources/<name>)."""
     diseases: dict[str, Disease]
+    covers: dict[str, list[tuple[str, Cover]]] = field(default_factory=dict)
+    """Centre id → (disease page name, how it covers it), in the order its list gives them."""
     rank: dict[str, int] = field(default_factory=dict)
     """Centre id → its place in the order pages list centres (kind, name, id)."""
     sites_at: dict[str, list[tuple[Centre, Site]]] = field(default_factory=dict)
@@ -78,6 +103,11 @@ class Ctx:
     def make(cls, snap: Snapshot, documents: frozenset[str]) -> Ctx:
         """The context of a snapshot, its indexes built."""
         ctx = cls(snap, documents, collect_diseases(snap))
+        for key, d in ctx.diseases.items():
+            for cover in d.centres:
+                ctx.covers.setdefault(cover.centre, []).append((key, cover))
+        for pairs in ctx.covers.values():
+            pairs.sort(key=lambda pair: pair[1].position)
         ordered = sorted(snap.reg.centres.values(), key=lambda c: (c.kind, c.name.casefold(), c.id))
         ctx.rank = {c.id: i for i, c in enumerate(ordered)}
         for c in ordered:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rarereg.export.common import diseases_of, registry_file, sources_of
+from rarereg.export.common import disease_sources, registry_file
 from rarereg.model import Campaign, Centre, Hospital, Network
-from rarereg.site.context import KIND_NAMES, Ctx, Disease, disease_key
+from rarereg.site.context import KIND_NAMES, Cover, Ctx, Disease
 from rarereg.site.html import Markup, el, join
 from rarereg.site.parts import facts, listing, source_item, sources, table, web_link
 
@@ -93,23 +93,37 @@ def centre_page(ctx: Ctx, c: Centre) -> Markup:
         ccmr = [x for x in ctx.members.get(c.id, []) if x.reference_centre == c.id]
         body.append(el("h2", "Competence centres"))
         body.append(table("Competence centres", CENTRE_HEADERS, _centre_rows(ctx, ccmr)))
-    diseases = diseases_of(c)
-    if diseases:
+    covers = ctx.covers.get(c.id, [])
+    if covers:
         body.append(el("h2", "Diseases"))
-        items = [
-            el(
-                "li",
-                ctx.link("diseases", disease_key(d), d["name"], ROOT),
-                f" ({d['age_group']})" if d.get("age_group") else None,
-                el("ul", *(source_item(ctx, s, ROOT) for s in sources_of(d)))
-                if sources_of(d)
-                else None,
+        if covers[0][1].inherited:
+            body.append(
+                el(
+                    "p",
+                    "This competence centre lists no disease of its own: it covers those of its"
+                    " reference centre (inherited from ",
+                    ctx.centre(covers[0][1].listed_by, ROOT),
+                    ").",
+                )
             )
-            for d in diseases
-        ]
-        body.append(el("ul", *items))
+        body.append(el("ul", *(_disease_item(ctx, key, cover) for key, cover in covers)))
     body.append(sources(ctx, c.raw, ROOT, registry_file(reg, c.id)))
     return join(body)
+
+
+def _disease_item(ctx: Ctx, key: str, cover: Cover) -> Markup:
+    """One disease a centre covers, with the sources its list gives for it."""
+    owner = ctx.snap.reg.centres[cover.listed_by]
+    found = disease_sources(owner, cover.position)
+    d = owner.diseases[cover.position - 1]
+    return el(
+        "li",
+        ctx.link("diseases", key, d.name, ROOT),
+        f" (ORPHA:{d.orpha})" if d.orpha is not None else None,
+        f" ({cover.age_group})" if cover.age_group else None,
+        " (inherited)" if cover.inherited else None,
+        el("ul", *(source_item(ctx, s, ROOT) for s in found)) if found else None,
+    )
 
 
 def _campaign_name(ctx: Ctx, campaign_id: str) -> str:
@@ -241,12 +255,24 @@ def campaign_page(ctx: Ctx, c: Campaign) -> Markup:
 
 def disease_page(ctx: Ctx, d: Disease) -> Markup:
     """A disease and the centres that cover it (their files are the sources)."""
+    reg = ctx.snap.reg
     rows = []
-    for centre_id, age in d.centres:
-        c = ctx.snap.reg.centres[centre_id]
+    cited: dict[str, dict[str, Any]] = {}
+    for cover in sorted(d.centres, key=lambda x: ctx.rank[x.centre]):
+        c = reg.centres[cover.centre]
         rows.append(
-            [ctx.centre(c.id, ROOT), c.kind.upper(), ctx.network(c.network, ROOT), age or ""]
+            [
+                ctx.centre(c.id, ROOT),
+                c.kind.upper(),
+                ctx.network(c.network, ROOT),
+                cover.age_group or "",
+                join(["inherited from ", ctx.centre(cover.listed_by, ROOT)])
+                if cover.inherited
+                else "listed by the centre",
+            ]
         )
+        for s in disease_sources(reg.centres[cover.listed_by], cover.position):
+            cited.setdefault(str(s.get("url") or s.get("document")), s)
     return join(
         [
             el("h1", d.name),
@@ -258,10 +284,16 @@ def disease_page(ctx: Ctx, d: Disease) -> Markup:
                 ]
             ),
             el("h2", "Centres"),
-            table(f"Centres for {d.name}", ("Centre", "Kind", "Filière", "Age group"), rows),
+            table(
+                f"Centres for {d.name}",
+                ("Centre", "Kind", "Filière", "Age group", "Covered as"),
+                rows,
+            ),
+            el("h2", "Sources") if cited else None,
+            el("ul", *(source_item(ctx, s, ROOT) for s in cited.values())) if cited else None,
             el(
                 "p",
-                "Source: the files of the centres above, each listing its own sources.",
+                "The centres' files name this disease; each centre's page lists its sources.",
                 class_="muted",
             ),
         ]

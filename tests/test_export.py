@@ -17,19 +17,22 @@ from rarereg.export.common import ExportError
 from rarereg.export.run import export
 from rarereg.loader import bundled_registry
 from rarereg.model import Registry, load_registry
-from tests.helpers import run, set_diseases
+from tests.helpers import add_recorded_facts, run, set_diseases
 
 DAY = dt.date(2025, 6, 1)
 TABLES = [
     "campaigns",
     "centre_erns",
     "centres",
+    "coverage",
     "hospitals",
     "labels",
     "meta",
     "network_erns",
     "networks",
+    "previous_labels",
     "published_counts",
+    "reported_ends",
     "sites",
     "sources",
 ]
@@ -140,6 +143,7 @@ def test_json_folder_and_stdout(runner: CliRunner, registry: Path, tmp_path: Pat
         "about.json",
         "campaigns.json",
         "centres.json",
+        "coverage.json",
         "hospitals.json",
         "networks.json",
     ]
@@ -153,7 +157,7 @@ def test_json_folder_and_stdout(runner: CliRunner, registry: Path, tmp_path: Pat
     ]
     assert list(hospitals[1]) == sorted(hospitals[1])
     whole = json.loads(run(runner, "export", "json", "-r", registry).stdout)
-    assert list(whole) == ["about", "campaigns", "centres", "hospitals", "networks"]
+    assert list(whole) == ["about", "campaigns", "centres", "coverage", "hospitals", "networks"]
     assert whole["about"]["as_of"] == "2025-06-01"
     assert whole["centres"][0]["id"] == "ccmr-lupus-lille"
 
@@ -452,6 +456,95 @@ def test_orphacodes_are_integers_in_json_and_csv(registry: Path, tmp_path: Path)
     export(reg, "csv", tmp_path / "csv", DAY)
     lines = (tmp_path / "csv" / "diseases.csv").read_text().splitlines()
     assert [line.split(",")[3] for line in lines] == ["orpha", "536", "80"]
+
+
+def test_recorded_facts_in_sqlite(
+    make_registry: Callable[..., Path], base_data: dict[str, Any], tmp_path: Path
+) -> None:
+    """Reported ends, previous labels, site contacts and coverage are tables and columns."""
+    reg = load(make_registry(add_recorded_facts(base_data)))
+    db = tmp_path / "reg.db"
+    export(reg, "sqlite", db, DAY)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT * FROM reported_ends").fetchall() == [
+            (
+                "campaign-2023",
+                1,
+                "2028",
+                "a year only",
+                "https://example.org/ends",
+                "2026-11-25",
+                None,
+            )
+        ]
+        assert conn.execute("SELECT * FROM previous_labels").fetchall() == [
+            ("lupus", 1, "campaign-2017", None, None, None)
+        ]
+        assert conn.execute(
+            "SELECT address, phone, email, website FROM sites WHERE centre = 'lupus'"
+        ).fetchall() == [
+            (
+                "47-83 boulevard de l'Hôpital, 75013 Paris",
+                "01 42 17 80 01",
+                "secretariat.mi2@aphp.fr",
+                "https://example.org/mi2",
+            ),
+            (None, None, None, None),
+        ]
+        assert conn.execute("SELECT * FROM coverage").fetchall() == [
+            ("chu-lille", "CHU de Lille", 1, 4, "2026-01-01", "https://example.org/counts")
+        ]
+
+
+def test_recorded_facts_in_json_fhir_jsonld(
+    make_registry: Callable[..., Path], base_data: dict[str, Any], tmp_path: Path
+) -> None:
+    """Contacts become a FHIR Location's address and telecom, and schema.org address/telephone."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    reg = load(make_registry(add_recorded_facts(base_data)))
+    export(reg, "json", tmp_path / "json", DAY)
+    coverage = json.loads((tmp_path / "json" / "coverage.json").read_text())
+    assert coverage == [
+        {
+            "hospital": "chu-lille",
+            "name": "CHU de Lille",
+            "held": 1,
+            "published": 4,
+            "published_as_of": "2026-01-01",
+            "source": "https://example.org/counts",
+        }
+    ]
+    bundle = fhir_bundle(reg)
+    Bundle.model_validate(bundle)
+    place = _resource(bundle, "l-lupus-site-1")
+    assert place["address"] == {"text": "47-83 boulevard de l'Hôpital, 75013 Paris"}
+    assert place["telecom"] == [
+        {"system": "phone", "value": "01 42 17 80 01"},
+        {"system": "email", "value": "secretariat.mi2@aphp.fr"},
+        {"system": "url", "value": "https://example.org/mi2"},
+    ]
+    urls = {e["resource"]["id"]: e["fullUrl"] for e in bundle["entry"]}
+    assert (
+        _resource(bundle, "a-lupus-site-1")["location"][0]["reference"] == (urls["l-lupus-site-1"])
+    )
+    export(reg, "jsonld", tmp_path / "reg.jsonld", DAY)
+    graph = json.loads((tmp_path / "reg.jsonld").read_text())["@graph"]
+    lupus = next(n for n in graph if n["@id"] == "urn:rarereg:lupus")
+    assert lupus["department"] == [
+        {
+            "@type": "MedicalOrganization",
+            "name": "Médecine interne 2",
+            "parentOrganization": {"@id": "urn:rarereg:hopital-pitie-salpetriere"},
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": "47-83 boulevard de l'Hôpital, 75013 Paris",
+            },
+            "telephone": "01 42 17 80 01",
+            "email": "secretariat.mi2@aphp.fr",
+            "url": "https://example.org/mi2",
+        }
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["fhir", "jsonld", "json"])

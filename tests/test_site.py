@@ -18,7 +18,7 @@ from rarereg.export.common import ExportError
 from rarereg.loader import bundled_registry
 from rarereg.model import load_registry
 from rarereg.site import build
-from tests.helpers import run, set_diseases
+from tests.helpers import add_recorded_facts, run, set_diseases
 
 DAY = dt.date(2025, 6, 1)
 ARTEFACTS = Path(__file__).parent / "artefacts"
@@ -59,7 +59,7 @@ def broken_links(out: Path) -> list[str]:
     broken = []
     for path, page in parsed.items():
         for link in page.links:
-            if urlsplit(link).scheme in ("http", "https"):
+            if urlsplit(link).scheme in ("http", "https", "mailto"):
                 continue
             target, fragment = urldefrag(link)
             target = target.split("?")[0]
@@ -461,3 +461,22 @@ def test_site_progress_counts_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     tell(100, 203)
     tell(203, 203)
     assert screen.getvalue() == "\rsite: 100/203 pages\r\x1b[K"
+
+
+def test_recorded_facts_on_pages(
+    make_registry: Any, base_data: dict[str, Any], tmp_path: Path
+) -> None:
+    """Reported ends, previous labels, contacts and coverage are shown, each with its source."""
+    out = make_site(make_registry(add_recorded_facts(base_data)), tmp_path / "site")
+    campaign = (out / "campaigns" / "campaign-2023.html").read_text()
+    assert "Reported ends" in campaign and "2028" in campaign and "a year only" in campaign
+    assert "https://example.org/ends" in parse(out / "campaigns" / "campaign-2023.html").links
+    centre = (out / "centres" / "lupus.html").read_text()
+    assert "Previous labels" in centre
+    assert "../campaigns/campaign-2017.html" in parse(out / "centres" / "lupus.html").links
+    assert "01 42 17 80 01" in centre and "47-83 boulevard de l&#x27;Hôpital" in centre
+    assert "mailto:secretariat.mi2@aphp.fr" in parse(out / "centres" / "lupus.html").links
+    hospital = (out / "hospitals" / "chu-lille.html").read_text()
+    assert "1 of 4 centres published by CHU de Lille are in the registry" in hospital
+    assert "https://example.org/counts" in parse(out / "hospitals" / "chu-lille.html").links
+    assert broken_links(out) == []

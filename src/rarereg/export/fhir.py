@@ -167,6 +167,11 @@ def _centre(snap: Snapshot, c: Centre) -> list[dict[str, Any]]:
     diseases = snap.reg.diseases_of(c)
     if diseases:
         out.append(_service(c, rid, diseases))
+    for i, site in enumerate(c.sites, 1):
+        hospital = snap.reg.hospitals.get(site.hospital)
+        place = _site_location(c, i, hospital) if hospital is not None else None
+        if place is not None:
+            out.append(place)
     return out
 
 
@@ -213,6 +218,34 @@ def _affiliation(
     return res
 
 
+def _site_location(c: Centre, position: int, hospital: Hospital) -> dict[str, Any] | None:
+    """A centre site's Location, where its file gives the department's address or contacts."""
+    sites = c.raw.get("sites") or []
+    raw = sites[position - 1] if 0 < position <= len(sites) else {}
+    telecom = [
+        {"system": system, "value": raw[key]}
+        for key, system in (("phone", "phone"), ("email", "email"), ("website", "url"))
+        if raw.get(key)
+    ]
+    if not telecom and not raw.get("address"):
+        return None
+    place: dict[str, Any] = {
+        "resourceType": "Location",
+        "id": resource_id("l", c.id, "site", str(position)),
+        "status": "active",
+        "name": raw.get("department") or f"{c.name}, {hospital.name}",
+        "mode": "instance",
+    }
+    if telecom:
+        place["telecom"] = telecom
+    if raw.get("address"):
+        place["address"] = {"text": raw["address"]}
+    place["managingOrganization"] = _ref(
+        "Organization", resource_id("h", hospital.id), hospital.name
+    )
+    return place
+
+
 def _centre_affiliations(snap: Snapshot, c: Centre) -> list[dict[str, Any]]:
     reg = snap.reg
     me = _ref("Organization", resource_id("c", c.id), c.name)
@@ -227,6 +260,9 @@ def _centre_affiliations(snap: Snapshot, c: Centre) -> list[dict[str, Any]]:
             if _address(snap, hospital.id)
             else None
         )
+        own = _site_location(c, i, hospital)
+        if own is not None:
+            where = _ref("Location", own["id"], own["name"])
         out.append(
             _affiliation(
                 f"{c.id}-site-{i}",

@@ -18,6 +18,7 @@ from rarereg.export.common import (
 )
 from rarereg.model import orpha_number
 from rarereg.render import csvfmt, safe
+from rarereg.report import coverage
 
 KINDS = ("hospitals", "networks", "campaigns", "centres")
 
@@ -50,14 +51,20 @@ def _coded(raw: dict[str, Any]) -> dict[str, Any]:
     return {**raw, "diseases": fixed}
 
 
+def coverage_rows(snap: Snapshot) -> list[dict[str, Any]]:
+    """How much of what each hospital publishes the registry holds (``report``'s coverage)."""
+    return [c.as_dict() for c in coverage(snap.reg, sorted(snap.reg.hospitals))]
+
+
 def json_document(snap: Snapshot) -> bytes:
     """The whole registry as one JSON document (for stdout and pipes)."""
-    return _dump({"about": about(snap), **documents(snap)})
+    return _dump({"about": about(snap), **documents(snap), "coverage": coverage_rows(snap)})
 
 
 def json_files(snap: Snapshot) -> dict[str, bytes]:
-    """``hospitals.json`` … ``centres.json`` and ``about.json``."""
+    """``hospitals.json`` … ``centres.json``, ``coverage.json`` and ``about.json``."""
     files = {f"{kind}.json": _dump(items) for kind, items in documents(snap).items()}
+    files["coverage.json"] = _dump(coverage_rows(snap))
     files["about.json"] = _dump(about(snap))
     return files
 

@@ -97,6 +97,9 @@ def centre_node(snap: Snapshot, c: Centre, base: str) -> dict[str, Any]:
         networks.append(c.reference_centre)
     if networks:
         node["memberOf"] = [_node(base, n) for n in networks]
+    departments = [d for s in c.raw.get("sites") or () if (d := _department(s, base))]
+    if departments:
+        node["department"] = departments
     diseases = snap.reg.diseases_of(c)
     if diseases:
         node["knowsAbout"] = [_disease(d) for d in diseases]
@@ -104,6 +107,22 @@ def centre_node(snap: Snapshot, c: Centre, base: str) -> dict[str, Any]:
     if c.label is not None:
         node["hasCredential"] = _label(c, start, end, base)
     return {**node, **_same_as(c.raw), **_cited(c.raw)}
+
+
+def _department(site: dict[str, Any], base: str) -> dict[str, Any] | None:
+    """A centre site with service contacts as a department (its address, telephone, e-mail)."""
+    if not any(site.get(k) for k in ("address", "phone", "email", "website")):
+        return None
+    node: dict[str, Any] = {"@type": "MedicalOrganization"}
+    if site.get("department"):
+        node["name"] = site["department"]
+    node["parentOrganization"] = _node(base, site["hospital"])
+    if site.get("address"):
+        node["address"] = {"@type": "PostalAddress", "streetAddress": site["address"]}
+    for key, term in (("phone", "telephone"), ("email", "email"), ("website", "url")):
+        if site.get(key):
+            node[term] = site[key]
+    return node
 
 
 def _disease(d: Disease) -> dict[str, Any]:

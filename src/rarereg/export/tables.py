@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rarereg.export.common import Snapshot, disease_sources, registry_file, sources_of
+from rarereg.report import coverage
 
 Row = dict[str, Any]
 
@@ -55,6 +56,12 @@ def _spec() -> list[Table]:
             (("hospital", "hospitals"),),
         ),
         Table(
+            "coverage",
+            _cols("hospital name held published published_as_of source", ints="held published"),
+            ("hospital",),
+            (("hospital", "hospitals"),),
+        ),
+        Table(
             "networks",
             _cols("id kind acronym name aliases host coordinator website notes file"),
             ("id",),
@@ -74,6 +81,15 @@ def _spec() -> list[Table]:
             _cols("id name aliases start end legal_basis notes file"),
             ("id",),
             search=("name", "aliases"),
+        ),
+        Table(
+            "reported_ends",
+            _cols(
+                "campaign position end note source_url source_retrieved source_document",
+                ints="position",
+            ),
+            ("campaign", "position"),
+            (("campaign", "campaigns"),),
         ),
         Table(
             "centres",
@@ -96,9 +112,17 @@ def _spec() -> list[Table]:
             index=("campaign",),
         ),
         Table(
+            "previous_labels",
+            _cols("centre position campaign start end note", ints="position"),
+            ("centre", "position"),
+            (("centre", "centres"), ("campaign", "campaigns")),
+            index=("campaign",),
+        ),
+        Table(
             "sites",
             _cols(
-                "centre position hospital legal_entity role department lead city  region",
+                "centre position hospital legal_entity role department lead city region  "
+                "address phone email website",
                 ints="position",
             ),
             ("centre", "position"),
@@ -205,6 +229,20 @@ def build(snap: Snapshot) -> list[Table]:
                 "file": registry_file(reg, c.id),
             }
         )
+        for i, r in enumerate(c.raw.get("reported_ends") or (), 1):
+            source = r.get("source") or {}
+            tables["reported_ends"].rows.append(
+                {
+                    "campaign": c.id,
+                    "position": i,
+                    "end": str(r.get("end")),
+                    "note": r.get("note"),
+                    "source_url": source.get("url"),
+                    "source_retrieved": source.get("retrieved"),
+                    "source_document": source.get("document"),
+                }
+            )
+    tables["coverage"].rows.extend(cov.as_dict() for cov in coverage(reg, sorted(reg.hospitals)))
     _centre_rows(snap, tables)
     for kind in ("hospitals", "networks", "campaigns"):
         entities: Mapping[str, Any] = getattr(reg, kind)
@@ -260,8 +298,20 @@ def _centre_rows(snap: Snapshot, tables: dict[str, Table]) -> None:
                     "lead": s.lead,
                     "city": reg.hospital_attr(s.hospital, "city"),
                     "region": reg.hospital_attr(s.hospital, "region"),
+                    **_contacts(c.raw, i),
                 }
             )
+        tables["previous_labels"].rows.extend(
+            {
+                "centre": c.id,
+                "position": i,
+                "campaign": p.campaign,
+                "start": p.start,
+                "end": p.end,
+                "note": p.note,
+            }
+            for i, p in enumerate(c.previous_labels, 1)
+        )
         tables["centre_erns"].rows.extend({"centre": c.id, "ern": e} for e in c.erns)
         # Each centre's own list: a CCMR's inherited diseases are the view centre_diseases.
         for i, d in enumerate(c.diseases, 1):
@@ -275,6 +325,16 @@ def _centre_rows(snap: Snapshot, tables: dict[str, Table]) -> None:
                     "age_group": d.age_group,
                 }
             )
+
+
+CONTACTS = ("address", "phone", "email", "website")
+
+
+def _contacts(raw: Mapping[str, Any], position: int) -> Row:
+    """A site's service contacts, as its centre's file gives them (None where it gives none)."""
+    sites = raw.get("sites") or []
+    site = sites[position - 1] if 0 < position <= len(sites) else None
+    return {k: site.get(k) if isinstance(site, Mapping) else None for k in CONTACTS}
 
 
 def _source_rows(table: Table, entities: Mapping[str, Any]) -> None:

@@ -6,9 +6,18 @@ from typing import Any
 
 from rarereg.export.common import disease_sources, registry_file
 from rarereg.model import Campaign, Centre, Hospital, Network
+from rarereg.report import coverage
 from rarereg.site.context import KIND_NAMES, Cover, Ctx, Disease
 from rarereg.site.html import Markup, el, join
-from rarereg.site.parts import facts, listing, source_item, sources, table, web_link
+from rarereg.site.parts import (
+    facts,
+    listing,
+    mail_link,
+    source_item,
+    sources,
+    table,
+    web_link,
+)
 
 ROOT = "../"
 
@@ -69,6 +78,7 @@ def centre_page(ctx: Ctx, c: Centre) -> Markup:
         ),
         el("h2", "Sites"),
     ]
+    raw_sites = [s if isinstance(s, dict) else {} for s in c.raw.get("sites") or ()]
     site_rows = [
         [
             ctx.hospital(s.hospital, ROOT),
@@ -87,6 +97,47 @@ def centre_page(ctx: Ctx, c: Centre) -> Markup:
             site_rows,
         )
     )
+    contact_rows = [
+        [
+            ctx.hospital(s.hospital, ROOT),
+            s.department,
+            raw.get("address"),
+            raw.get("phone"),
+            mail_link(raw.get("email")),
+            web_link(raw.get("website")),
+        ]
+        for s, raw in zip(c.sites, raw_sites, strict=False)
+        if any(raw.get(k) for k in ("address", "phone", "email", "website"))
+    ]
+    if contact_rows:
+        body.append(el("h2", "Contacts"))
+        body.append(
+            table(
+                f"Service contacts of {c.name} (source: the centre's sources below)",
+                ("Hospital", "Department", "Address", "Telephone", "E-mail", "Web page"),
+                contact_rows,
+            )
+        )
+    if c.previous_labels:
+        body.append(el("h2", "Previous labels"))
+        label_rows = []
+        for p in c.previous_labels:
+            p_start, p_end = reg.dates_of(p)
+            label_rows.append(
+                [
+                    ctx.link("campaigns", p.campaign, _campaign_name(ctx, p.campaign), ROOT),
+                    p_start or "unknown",
+                    p_end or "unknown",
+                    p.note,
+                ]
+            )
+        body.append(
+            table(
+                f"Previous labels of {c.name} (source: the centre's sources below)",
+                ("Campaign", "Start", "End", "Note"),
+                label_rows,
+            )
+        )
     if c.raw.get("sites_incomplete"):
         body.append(el("p", "The sources list only some of this centre's sites."))
     if c.kind == "crmr":
@@ -155,6 +206,9 @@ def hospital_page(ctx: Ctx, h: Hospital) -> Markup:
     ]
     if isinstance(counts, dict):
         body.append(_published(ctx, counts))
+        body.extend(
+            el("p", cov.sentence()) for cov in coverage(reg, [h.id]) if cov.hospital == h.id
+        )
     at = [pair for member in family for pair in ctx.sites_at.get(member, [])]
     at.sort(key=lambda pair: (ctx.rank[pair[0].id], pair[0].sites.index(pair[1])))
     rows = [
@@ -246,11 +300,36 @@ def campaign_page(ctx: Ctx, c: Campaign) -> Markup:
                 ("Notes", c.raw.get("notes")),
             ]
         ),
+        _reported_ends(ctx, c),
         el("h2", "Centres labelled"),
         table(f"Centres labelled in {c.name}", CENTRE_HEADERS, _centre_rows(ctx, labelled)),
         sources(ctx, c.raw, ROOT, registry_file(reg, c.id)),
     ]
     return join(body)
+
+
+def _reported_ends(ctx: Ctx, c: Campaign) -> Markup | None:
+    """Every end a source reports for the campaign's labels, each with that source."""
+    reported = [r for r in c.raw.get("reported_ends") or () if isinstance(r, dict)]
+    if not reported:
+        return None
+    rows = [
+        [
+            str(r.get("end")),
+            r.get("note"),
+            el("ul", source_item(ctx, r["source"], ROOT))
+            if isinstance(r.get("source"), dict)
+            else None,
+        ]
+        for r in reported
+    ]
+    return join(
+        [
+            el("h2", "Reported ends"),
+            el("p", "Ends that sources report for these labels, each with its source."),
+            table(f"Reported ends of {c.name}", ("End", "Note", "Source"), rows),
+        ]
+    )
 
 
 def disease_page(ctx: Ctx, d: Disease) -> Markup:

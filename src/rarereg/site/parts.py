@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from rarereg.export.common import sources_of
 from rarereg.site.context import Ctx
@@ -44,6 +45,13 @@ def web_link(url: str | None) -> Markup | None:
     if not url:
         return None
     return el("a", url, href=safe_url(url), rel="external noopener")
+
+
+def mail_link(address: str | None) -> Markup | None:
+    """A service e-mail address as a mailto: link (quoted, so it cannot carry anything else)."""
+    if not address:
+        return None
+    return el("a", address, href="mailto:" + quote(address.strip(), safe="@.+-_"))
 
 
 def listing(items: Sequence[Markup], sep: str = ", ") -> Markup | None:

@@ -378,3 +378,31 @@ def test_rules_switched_off_in_the_settings_do_not_block(runner: CliRunner, regi
     broken = run(runner, *args, "--id", "y")
     assert broken.exit_code == 2
     assert broken.stderr.startswith("rarereg: error: ")
+
+
+def test_new_centre_takes_its_diseases(runner: CliRunner, registry: Path) -> None:
+    """--disease NAME, with '(ORPHA:CODE)' where a source gives one; a bad code is refused."""
+    base = ["new", "centre", "--name", "Centre de référence Zeta", "--kind", "crmr"]
+    base += ["--hospital", "CHU Reims", "--role", "coordinating", "--source", "page.txt"]
+
+    result = run(
+        runner,
+        *base,
+        "--disease",
+        "Lupus systémique (ORPHA:536)",
+        "--disease",
+        "maladies auto-immunes rares",
+        "--no-input",
+    )
+    bad = run(runner, *base, "--id", "zeta2", "--disease", " (ORPHA:536)", "--no-input")
+
+    assert result.exit_code == 0, result.output
+    assert (registry / "centres" / "zeta.yaml").read_text(encoding="utf-8") == (
+        "id: zeta\nname: Centre de référence Zeta\nkind: crmr\ndiseases:\n"
+        "- name: Lupus systémique\n"
+        "  orpha: 536\n- name: maladies auto-immunes rares\nsites:\n- hospital: chu-reims\n"
+        "  role: coordinating\nsources:\n- document: page.txt\n"
+    )
+    assert bad.exit_code == 2
+    assert "is not 'NAME' or 'NAME (ORPHA:CODE)'" in bad.stderr
+    assert not (registry / "centres" / "zeta2.yaml").exists()

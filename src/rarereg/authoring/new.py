@@ -9,13 +9,14 @@ before it may be written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rarereg.authoring.files import FOLDER_OF, AuthoringError, check_slug, shown, slugify
-from rarereg.model import Registry
+from rarereg.model import Registry, orpha_number
 
 KINDS = ("centre", "hospital", "network", "campaign")
 CENTRE_KINDS = ("crmr", "ccmr", "crc", "platform")
@@ -217,6 +218,7 @@ def _centre(answers: Answers, reg: Registry) -> Answers:
     _put(data, "erns", [pick(reg, "ern", e) for e in _texts(answers, "erns")])
     crmr = _text(answers, "reference_centre")
     _put(data, "reference_centre", pick(reg, "crmr", crmr) if crmr else None)
+    _put(data, "diseases", [_disease(d) for d in _texts(answers, "diseases")])
     campaign = _text(answers, "campaign")
     if campaign:
         label = {"campaign": pick(reg, "campaign", campaign)}
@@ -232,6 +234,20 @@ def _centre(answers: Answers, reg: Registry) -> Answers:
     if answers.get("sites_incomplete"):
         data["sites_incomplete"] = True
     return {k: v for k, v in data.items() if v is not None}
+
+
+_WITH_CODE = re.compile(r"(.*?)\s*\(\s*ORPHA:\s*([0-9]+)\s*\)", re.ASCII | re.IGNORECASE)
+
+
+def _disease(text: str) -> Answers:
+    """``Lupus systémique (ORPHA:536)`` is a name and its code; a bare name has no code."""
+    found = _WITH_CODE.fullmatch(text)
+    if found is None:
+        return {"name": text}
+    code = orpha_number(found.group(2))
+    if not found.group(1) or code is None:
+        raise AuthoringError(f"'{text}' is not 'NAME' or 'NAME (ORPHA:CODE)'")
+    return {"name": found.group(1), "orpha": code}
 
 
 def _sites(answers: Answers, reg: Registry) -> list[Answers]:

@@ -179,6 +179,15 @@ def new_centre(
     sites_incomplete: Annotated[
         bool, typer.Option("--sites-incomplete", help="The sources list only some sites.")
     ] = False,
+    disease: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--disease",
+            metavar="NAME",
+            help="A disease or group the centre covers, as its source names it; with its "
+            "ORPHAcode where a source gives one: 'Lupus systémique (ORPHA:536)'. Repeatable.",
+        ),
+    ] = None,
     entity_id: IdOpt = None,
     alias: AliasOpt = None,
     website: WebsiteOpt = None,
@@ -202,6 +211,7 @@ def new_centre(
         "network": network,
         "erns": ern,
         "reference_centre": reference_centre,
+        "diseases": disease,
         "campaign": campaign,
         "label_start": label_start,
         "label_end": label_end,

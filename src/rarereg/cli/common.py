@@ -80,6 +80,13 @@ def span(start: dt.date, text: str, option: str) -> dt.date:
         fail(f"{option}: {exc}")
 
 
+def filters(search: str | None = None, **values: list[str] | None) -> Filters:
+    """The query filters from the options of a command, by name; an option not given is empty."""
+    from rarereg.query import Filters
+
+    return Filters(search=search, **{name: value or [] for name, value in values.items()})
+
+
 def resolve(reg: Registry, filters: Filters) -> Resolved:
     """Filters checked against the registry; an unknown name is a usage error."""
     from rarereg import query

@@ -59,16 +59,16 @@ def command(
     from rarereg.render.document import Table, Tables
 
     reg = labels.labelled_on(common.load(ctx, registry), common.as_of(as_of))
-    filters = query.Filters(
-        hospital or [],
-        network or [],
-        kind or [],
-        region or [],
-        city or [],
-        ern or [],
-        search,
-        disease or [],
-        orpha or [],
+    filters = common.filters(
+        hospital=hospital,
+        network=network,
+        kind=kind,
+        region=region,
+        city=city,
+        ern=ern,
+        search=search,
+        disease=disease,
+        orpha=orpha,
     )
     try:
         rows = query.list_rows(reg, what.value, filters)

@@ -62,23 +62,23 @@ def command(
 
     Example: rarereg report --hospital "CHU Lille" --hospital "CHU de Reims"
     """
-    from rarereg import labels, query
+    from rarereg import labels
     from rarereg import report as counts
     from rarereg.render import columns
     from rarereg.render.document import Table, Tables
 
     day = common.as_of(as_of)
     reg = labels.labelled_on(common.load(ctx, registry), day)
-    filters = query.Filters(
-        hospital or [],
-        network or [],
-        kind or [],
-        region or [],
-        city or [],
-        ern or [],
-        search,
-        disease or [],
-        orpha or [],
+    filters = common.filters(
+        hospital=hospital,
+        network=network,
+        kind=kind,
+        region=region,
+        city=city,
+        ern=ern,
+        search=search,
+        disease=disease,
+        orpha=orpha,
     )
     resolved = common.resolve(reg, filters)
     recs = counts.records(reg, resolved)

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
@@ -420,7 +422,7 @@ def test_json_and_documents_on_screen_are_inert() -> None:
 # --- Start-up: only what the command line needs -----------------------------------------------
 
 
-def _modules_after(args: list[str], tmp_path: Path) -> set[str]:
+def _modules_after(args: list[str], tmp_path: Path, columns: str = "80") -> set[str]:
     """The modules loaded by a run of rarereg with these arguments."""
     script = (
         "import sys\n"
@@ -429,7 +431,7 @@ def _modules_after(args: list[str], tmp_path: Path) -> set[str]:
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )
-    env = {**os.environ, "RAREREG_CACHE_DIR": str(tmp_path), "COLUMNS": "80"}
+    env = {**os.environ, "RAREREG_CACHE_DIR": str(tmp_path), "COLUMNS": columns}
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )
@@ -443,7 +445,62 @@ def test_rich_loads_only_to_draw_a_table(registry: Path, tmp_path: Path) -> None
     assert not any(m == "rich" or m.startswith("rich.") for m in as_json)
     assert "rarereg.cli.validate" not in as_json and "rarereg.cli.compare" not in as_json
     as_table = _modules_after(["list", "-r", str(registry)], tmp_path)
-    assert "rich.table" in as_table
+    assert "rich.table" in as_table  # 80 columns: names wrap, and Rich wraps them
+
+
+def test_a_table_that_fits_is_drawn_without_rich(registry: Path, tmp_path: Path) -> None:
+    """Piped, uncoloured, every cell on one line: drawn as Rich would, without importing it."""
+    wide = _modules_after(["list", "-r", str(registry)], tmp_path, columns="1000")
+    assert not any(m == "rich" or m.startswith("rich.") for m in wide)
+
+
+def test_characters_drawn_without_rich_are_one_column_for_rich() -> None:
+    """Every character the plain drawing accepts is one column wide by Rich's own measure."""
+    from rarereg.render.terminal import _one_column_each
+
+    accepted = [chr(c) for c in range(0x110000) if _one_column_each(chr(c))]
+    assert len(accepted) > 1500  # Latin, Greek, Cyrillic and punctuation, not a token few
+    assert [ch for ch in accepted if cell_len(ch) != 1] == []
+
+
+_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [*"ab Zé-'–Œœ0.9:’«»ß", *"\u0301\u6f22\t\u00a0\u202f\u200b\u2028\u1160\u03a9\u0416"]
+    ),
+    max_size=14,
+)
+
+
+@given(
+    headings=st.lists(st.sampled_from(["id", "name", "a b", "x", "long heading"]), min_size=1),
+    idents=st.lists(st.booleans(), min_size=6, max_size=6),
+    rows=st.lists(st.lists(st.one_of(st.none(), _CELL_TEXT), min_size=6, max_size=6), max_size=4),
+    title=st.one_of(st.none(), _CELL_TEXT),
+    width=st.sampled_from([None, 12, 40, 80, 200]),
+)
+def test_plain_drawing_is_richs(
+    headings: list[str],
+    idents: list[bool],
+    rows: list[list[str | None]],
+    title: str | None,
+    width: int | None,
+) -> None:
+    """Whenever a table is drawn without Rich, the text is exactly what Rich draws."""
+    from rarereg.render import Options
+    from rarereg.render import terminal as drawing
+    from rarereg.render.columns import Column
+    from rarereg.render.document import Table
+
+    columns = tuple(
+        Column(f"k{i}", heading, i + 1, idents[i]) for i, heading in enumerate(headings[:6])
+    )
+    table = Table(columns, [{c.key: row[i] for i, c in enumerate(columns)} for row in rows], title)
+    options = Options(width=width)
+    shown, widths, _ = drawing.layout(columns, table.rows, width)
+    cells = [[drawing.safe.terminal(row.get(c.key)) for c in shown] for row in table.rows]
+    plain = drawing._plain(table, shown, widths, cells, options)
+    assume(plain is not None)
+    assert plain == drawing._rich(table, shown, widths, options)
 
 
 def test_the_command_run_is_found_after_root_options() -> None:

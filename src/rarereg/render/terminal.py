@@ -97,12 +97,93 @@ def _total(widths: Iterable[int]) -> int:
 
 def draw(table: Table, options: Options) -> str:
     """One table as text, with a title above and a note of any column left out."""
+    shown, widths, dropped = layout(table.columns, table.rows, options.width)
+    cells = [[safe.terminal(row.get(c.key)) for c in shown] for row in table.rows]
+    text = _plain(table, shown, widths, cells, options)
+    if text is None:
+        text = _rich(table, shown, widths, options)
+    if dropped:
+        names = ", ".join(c.heading for c in dropped)
+        note = f"Left out to fit {options.width} columns: {names} (--format csv has them all)."
+        text += _wrapped(note, options.width) + "\n"
+    return text
+
+
+def _plain(
+    table: Table,
+    shown: Sequence[Column],
+    widths: Sequence[int],
+    cells: Sequence[Sequence[str]],
+    options: Options,
+) -> str | None:
+    """The table as Rich draws it, when that needs no Rich: no colour, every cell on one line.
+
+    Piped output, CI logs and NO_COLOR terminals are drawn this way without importing Rich
+    (about 20 ms of a query's start). None when Rich must wrap a cell or measure a character
+    wider or narrower than one column; a test holds both drawings to the same output.
+    """
+    headings = [c.heading for c in shown]
+    title = safe.terminal(table.title) if table.title else None
+    every = [*headings, *(cell for row in cells for cell in row), *([title] if title else [])]
+    if options.color or not all(map(_one_column_each, every)):
+        return None
+    rows = [headings, *cells]
+    if any(len(cell) > width for row in rows for cell, width in zip(row, widths, strict=True)):
+        return None
+    total = _total(widths)
+    if title is not None and len(title) > total:
+        return None
+
+    def line(row: Sequence[str], rule: str) -> str:
+        return rule.join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+
+    lines = [title.ljust(total)] if title is not None else []
+    lines.append(line(headings, " \u2503 "))
+    lines.append("\u2501\u2547\u2501".join("\u2501" * width for width in widths))
+    lines += [line(row, " \u2502 ") for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def _one_column_each(text: str) -> bool:
+    """True when every character of ``text`` takes exactly one terminal column, as Rich counts.
+
+    Only the scripts of European names are taken (Latin, Greek, Cyrillic, common punctuation):
+    a test checks every one of them against Rich's measure. Anything else (CJK, marks, format
+    characters, scripts Rich measures from its own tables) is left to Rich.
+    """
+    if text.isascii():
+        return text.isprintable()
+    import unicodedata
+
+    return all(
+        ch.isascii()
+        or (
+            any(low <= ch <= high for low, high in _ONE_COLUMN_RANGES)
+            and ch.isprintable()
+            and unicodedata.category(ch) not in _NO_COLUMN
+        )
+        for ch in text
+    )
+
+
+_ONE_COLUMN_RANGES = (
+    ("\u00a0", "\u02ff"),  # Latin-1, Latin Extended-A and -B, IPA, spacing modifiers
+    ("\u0370", "\u052f"),  # Greek, Cyrillic
+    ("\u1e00", "\u1fff"),  # Latin Extended Additional, Greek Extended
+    ("\u2010", "\u2027"),  # dashes, quotes, bullets, ellipsis
+    ("\u2030", "\u205e"),  # per mille, primes, guillemets, more punctuation
+    ("\u20a0", "\u20c0"),  # currency signs
+)
+_NO_COLUMN = ("Mn", "Me", "Mc", "Cf", "Zl", "Zp")  # marks and format characters take none
+
+
+def _rich(table: Table, shown: Sequence[Column], widths: Sequence[int], options: Options) -> str:
+    """The table drawn by Rich, which wraps cells to their column's width."""
     from rich import box
     from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    shown, widths, dropped = layout(table.columns, table.rows, options.width)
     grid = RichTable(
         title=Text(safe.terminal(table.title)) if table.title else None,
         title_justify="left",
@@ -131,12 +212,7 @@ def draw(table: Table, options: Options) -> str:
         _environ=_readable_environ(),
     )
     console.print(grid)
-    text = buffer.getvalue()
-    if dropped:
-        names = ", ".join(c.heading for c in dropped)
-        note = f"Left out to fit {options.width} columns: {names} (--format csv has them all)."
-        text += _wrapped(note, options.width) + "\n"
-    return text
+    return buffer.getvalue()
 
 
 def record(doc: Record, options: Options) -> str:

@@ -448,6 +448,22 @@ def test_rich_loads_only_to_draw_a_table(registry: Path, tmp_path: Path) -> None
     assert "rich.table" in as_table  # 80 columns: names wrap, and Rich wraps them
 
 
+def test_a_query_does_not_load_openssl(registry: Path, tmp_path: Path) -> None:
+    """Cache keys and stamps use CPython's own BLAKE2 and SHA-256, the same digests as hashlib's."""
+    import hashlib
+
+    from rarereg import digests
+
+    assert digests.blake2b(b"x", digest_size=16).hexdigest() == hashlib.blake2b(
+        b"x", digest_size=16
+    ).hexdigest()
+    assert digests.sha256(b"x").hexdigest() == hashlib.sha256(b"x").hexdigest()
+    _modules_after(["validate", "-r", str(registry)], tmp_path)  # fills the cache
+    warm = _modules_after(["list", "-r", str(registry), "-f", "json"], tmp_path)
+    assert "rarereg.model" in warm
+    assert "_hashlib" not in warm and "hashlib" not in warm
+
+
 def test_a_table_that_fits_is_drawn_without_rich(registry: Path, tmp_path: Path) -> None:
     """Piped, uncoloured, every cell on one line: drawn as Rich would, without importing it."""
     wide = _modules_after(["list", "-r", str(registry)], tmp_path, columns="1000")

@@ -50,9 +50,9 @@ def default_dir() -> Path:
 def cache_path(folder: Path, registry_root: Path, fingerprint: str, suffix: str = ".json") -> Path:
     """The cache file of one registry, for this version of rarereg and of the schemas."""
     key = f"{FORMAT}|{__version__}|{fingerprint}|{registry_root.resolve()}"
-    import hashlib
+    from rarereg.digests import sha256
 
-    return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}{suffix}"
+    return folder / f"{sha256(key.encode()).hexdigest()[:32]}{suffix}"
 
 
 def read_regular(path: Path | str) -> bytes:
@@ -89,9 +89,9 @@ def replace_file(path: Path, text: str) -> None:
 
 def digest(raw: bytes) -> str:
     """The content hash a record is keyed by."""
-    import hashlib
+    from rarereg.digests import blake2b
 
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b(raw, digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)
@@ -272,9 +272,9 @@ def _shard_name(index: int) -> str:
 
 
 def _seal(body: bytes) -> str:
-    import hashlib
+    from rarereg.digests import blake2b
 
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+    return blake2b(body, digest_size=16).hexdigest()
 
 
 def write_cache_file(path: Path, written_ns: int, files: dict[str, Any]) -> None:

@@ -146,7 +146,19 @@ def labelled_on(reg: Registry, day: dt.date) -> Registry:
     A centre labelled that day by an earlier campaign shows that campaign's label.
     """
     kept: dict[str, Centre] = {}
+    # Most centres hold one label, and thousands share a few campaigns' dates: each distinct
+    # label is weighed once.
+    plain: dict[tuple[str, str | None, str | None] | None, bool] = {}
     for cid, centre in reg.centres.items():
+        if not centre.previous_labels:
+            lab = centre.label
+            key = (lab.campaign, lab.start, lab.end) if lab is not None else None
+            covered = plain.get(key)
+            if covered is None:
+                covered = plain[key] = label_span(reg, lab).covers(day)
+            if covered:
+                kept[cid] = centre
+            continue
         ok, label = label_on(reg, centre, day)
         if not ok:
             continue

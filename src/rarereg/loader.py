@@ -633,25 +633,23 @@ def stamp(root: Path, cwd: Path) -> Stamp | None:
     Cheap (no file is opened): it tells whether the registry is exactly as a past run saw it.
     None when a file cannot even be examined.
     """
-    import hashlib
+    from rarereg.digests import blake2b
 
     files, findings = list_files(root, cwd)
-    digest = hashlib.blake2b(digest_size=16)
-    for f in findings:
-        digest.update(f"{f.path}\0{f.code}\n".encode(errors="surrogateescape"))
-    newest = 0
+    lines = [f"{f.path}\0{f.code}\n" for f in findings]
     stats = []
-    for _, path in files:
-        try:
-            st = os.stat(path)  # noqa: PTH116 - a str path from scandir
-        except OSError:
-            return None
-        changed = changed_ns(st)
-        digest.update(
-            f"{path}\0{st.st_size}\0{changed}\0{st.st_ino}\n".encode(errors="surrogateescape")
-        )
-        newest = max(newest, changed)
-        stats.append((st.st_size, changed))
+    stat = os.stat
+    try:
+        for _, path in files:
+            st = stat(path)  # nothing of it kept: 20,000 status objects would wake the collector
+            size, changed = st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)  # changed_ns
+            lines.append(f"{path}\0{size}\0{changed}\0{st.st_ino}\n")
+            stats.append((size, changed))
+    except OSError:
+        return None
+    newest = max((changed for _, changed in stats), default=0)
+    # One digest of the whole text: the same value as updating it line by line, in fewer calls.
+    digest = blake2b("".join(lines).encode(errors="surrogateescape"), digest_size=16)
     return Stamp(digest.hexdigest(), newest, (files, findings), stats)
 
 

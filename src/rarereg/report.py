@@ -218,14 +218,13 @@ def coverage(reg: Registry, hospital_ids: Iterable[str]) -> list[Coverage]:
     """
     wanted = list(dict.fromkeys(a for h in hospital_ids for a in _publishing(reg, h)))
     out = []
-    everything = records(reg, Resolved())
     for hospital_id in wanted:
         counts = reg.published_counts(hospital_id)
         total = published_total(counts) if counts else None
         if counts is None or not total:
             continue
         family = reg.with_sites(hospital_id)
-        row = _count(r for r in everything if r.site.hospital in family)
+        row = _count(records(reg, Resolved(hospitals=set(family))))
         source = counts.get("source", {})
         out.append(
             Coverage(

@@ -86,10 +86,11 @@ def schema_fingerprint() -> str:
     A changed schema changes the key. No schema is read or hashed for it, so a query served from
     the cache does not pay for the schemas at all.
     """
-    import hashlib
     import os
 
-    digest = hashlib.blake2b(digest_size=8)
+    from rarereg.digests import blake2b
+
+    digest = blake2b(digest_size=8)
     for path in sorted(schema_dir().glob("*.schema.json")):
         st = os.stat(path)  # noqa: PTH116 - one call for size and time
         digest.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())

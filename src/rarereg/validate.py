@@ -291,9 +291,9 @@ def results_key(
 
 def sources_stamp(root: Path) -> str:
     """The ``sources/`` folder's listing: names, sizes and times (no file is opened)."""
-    import hashlib
+    from rarereg.digests import blake2b
 
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     folder = root / "sources"
     # Where the folder and each link lead, and each item's type: a document swapped for a FIFO
     # or a link out of the registry stops counting, so the answer changes with them.

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rarereg import model, validate
+from rarereg import model, shares, validate, warmstart
 from rarereg.model import Registry, load_registry
 
 
@@ -30,6 +30,14 @@ def view(reg: Registry) -> dict[str, Any]:
         "skipped": reg.skipped,
         "children": {k: reg.children(k) for k in reg.hospitals},
     }
+
+
+@pytest.fixture(autouse=True, params=["overlapped", "one after the other"])
+def overlap(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Every test both ways: the stamp taken by a fork while the snapshot is read, and not."""
+    overlapped = request.param == "overlapped"
+    monkeypatch.setattr(warmstart, "WORTH_BYTES", 0 if overlapped else 1 << 62)
+    return overlapped
 
 
 @pytest.fixture
@@ -136,12 +144,13 @@ def test_unbuildable_snapshot_is_a_miss(
     first = load_registry(registry, registry.parent, cache)
     from rarereg import snapshot
 
-    real = snapshot.load
-    monkeypatch.setattr(
-        snapshot,
-        "load",
-        lambda *a: ([("centre", "x.yaml", {"id": "x"})], []) if real(*a) else None,
-    )
+    real = snapshot.read
+
+    def unbuildable(*args: Any) -> Any:
+        kept = real(*args)
+        return kept._replace(entities=[("centre", "x.yaml", {"id": "x"})]) if kept else None
+
+    monkeypatch.setattr(snapshot, "read", unbuildable)
     again = load_registry(registry, registry.parent, cache)
     assert no_validation == [1, 1]
     assert view(again) == view(first)
@@ -188,3 +197,76 @@ def test_same_size_same_time_edit_is_caught(
     reg = load_registry(registry, registry.parent, cache)
     assert no_validation == [1, 1]
     assert reg.hospitals["chu-reims"].city == "REIMZ"
+
+
+def test_overlap_without_fork_is_one_after_the_other(
+    registry: Path, cache: Path, no_validation: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no process can be forked, the snapshot serves the query all the same."""
+    age(registry)
+    first = load_registry(registry, registry.parent, cache)
+
+    def no_fork() -> int:
+        raise OSError("no fork here")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    second = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1]
+    assert view(second) == view(first)
+
+
+def test_a_failed_fork_leaves_the_answer_unchanged(
+    registry: Path, cache: Path, no_validation: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fork that dies or sends garbage: the stamp is taken here instead, the answer the same."""
+    age(registry)
+    first = load_registry(registry, registry.parent, cache)
+    real = warmstart._stamp_values
+    parent = os.getpid()
+
+    def dying(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(*args)
+
+    monkeypatch.setattr(warmstart, "_stamp_values", dying)
+    second = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1]
+    assert view(second) == view(first)
+    (registry / "hospitals" / "chu-reims.yaml").write_text(
+        (registry / "hospitals" / "chu-reims.yaml").read_text().replace("Reims", "Rheims")
+    )
+    third = load_registry(registry, registry.parent, cache)
+    assert no_validation == [1, 1]
+    assert third.hospitals["chu-reims"].name != first.hospitals["chu-reims"].name
+
+
+def test_alongside_gives_the_task_value_or_computes_it_here() -> None:
+    """The fork's value when it sends one; the task run here when it cannot."""
+    job = shares.alongside(lambda: ("stamp", [1, 2], {"a": None}))
+    assert job is not None
+    assert job.result() == ("stamp", [1, 2], {"a": None})
+    unmarshalable = shares.alongside(lambda: {1, object()} and "here")
+    assert unmarshalable is not None and unmarshalable.result() == "here"
+    stopped = shares.alongside(lambda: 1)
+    assert stopped is not None
+    stopped.stop()
+    stopped.stop()
+
+
+def test_the_overlapped_way_forks(
+    registry: Path, cache: Path, overlap: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overlapped runs of this module really take the stamp in a fork."""
+    age(registry)
+    load_registry(registry, registry.parent, cache)
+    made: list[object] = []
+    real = shares.alongside
+
+    def spy(task: Any) -> Any:
+        made.append(job := real(task))
+        return job
+
+    monkeypatch.setattr(shares, "alongside", spy)
+    load_registry(registry, registry.parent, cache)
+    assert len(made) == (1 if overlap else 0) and all(made)

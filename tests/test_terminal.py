@@ -454,9 +454,10 @@ def test_a_query_does_not_load_openssl(registry: Path, tmp_path: Path) -> None:
 
     from rarereg import digests
 
-    assert digests.blake2b(b"x", digest_size=16).hexdigest() == hashlib.blake2b(
-        b"x", digest_size=16
-    ).hexdigest()
+    assert (
+        digests.blake2b(b"x", digest_size=16).hexdigest()
+        == hashlib.blake2b(b"x", digest_size=16).hexdigest()
+    )
     assert digests.sha256(b"x").hexdigest() == hashlib.sha256(b"x").hexdigest()
     _modules_after(["validate", "-r", str(registry)], tmp_path)  # fills the cache
     warm = _modules_after(["list", "-r", str(registry), "-f", "json"], tmp_path)

@@ -197,3 +197,74 @@ def in_background(task: Callable[[], None]) -> Callable[[], None]:
 
 def _nothing() -> None:
     return None
+
+
+class Alongside:
+    """A value computed by a forked process while this one does something else."""
+
+    def __init__(self, pid: int, fd: int, task: Callable[[], Any]) -> None:
+        self._pid, self._fd, self._task = pid, fd, task
+
+    def result(self) -> Any:
+        """The task's value: the fork's, else (it failed, died or sent garbage) computed here."""
+        if self._pid == 0:
+            return self._task()
+        pid, self._pid = self._pid, 0
+        try:
+            with os.fdopen(self._fd, "rb", closefd=False) as pipe:
+                blob = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status == 0:
+                return marshal.loads(blob)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        finally:
+            _stop(pid, self._fd)
+        return self._task()
+
+    def stop(self) -> None:
+        """Leave the value: the fork is stopped and reaped (after an error here, say)."""
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            _stop(pid, self._fd)
+
+
+def alongside(task: Callable[[], Any]) -> Alongside | None:
+    """Start computing ``task()`` in a forked process; None where no process can be forked.
+
+    For work that waits on the system (a ``stat`` of every file) while this process works on
+    something else. ``task`` must return values ``marshal`` can carry. No fork is made from a
+    process running other threads: a lock one of them holds would never be released in the fork.
+    """
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    from rarereg.interrupt import held_ctrl_c
+
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return None
+    try:
+        with held_ctrl_c():
+            pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid:
+        os.close(write_fd)
+        return Alongside(pid, read_fd, task)
+    status = 1
+    try:
+        from rarereg.interrupt import ignore_ctrl_c
+
+        ignore_ctrl_c()
+        os.close(read_fd)
+        blob = marshal.dumps(task())
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(blob)
+        status = 0
+    finally:
+        os._exit(status)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMAT = 1
 _KINDS = frozenset({"hospital", "network", "campaign", "centre"})
@@ -57,15 +57,35 @@ def save(
         pass  # a read-only or full disk: the next query builds the registry again
 
 
+class Kept(NamedTuple):
+    """A snapshot read back: its seal checked, its content decoded, not yet matched to a key."""
+
+    key: str
+    written_ns: int
+    racy: dict[str, Any]
+    entities: Entities
+    skipped: list[str]
+
+
 def load(
     path: Path, key: str, files: list[tuple[str, str]], stats: list[tuple[int, int]]
-) -> tuple[Entities, list[str]] | None:
+) -> Kept | None:
     """The entities and skipped files kept under ``key``, or None (absent, stale, altered).
 
     A file changed too close to the snapshot's writing for its time to show a later change is
     trusted only if its content hash is still the one the snapshot was built from.
     """
-    from rarereg.cache import RACY_NS, read_regular, same_content
+    kept = read(path, key)
+    return kept if kept is not None and matches(kept, key, files, stats) else None
+
+
+def read(path: Path, key: str | None = None) -> Kept | None:
+    """The snapshot at ``path`` if it is whole and of this format (with ``key``, that key's).
+
+    Without ``key`` it is decoded before anyone knows whether it will be used: a query reads it
+    while the registry's stamp is being taken, and then :func:`matches` decides.
+    """
+    from rarereg.cache import read_regular
 
     try:
         raw = read_regular(path)  # never a FIFO or device: the cache folder is input too
@@ -75,16 +95,13 @@ def load(
         if (
             not isinstance(header, dict)
             or header.get("format") != FORMAT
-            or header.get("key") != key
+            or not isinstance(header.get("key"), str)
+            or (key is not None and header["key"] != key)
             or not isinstance(header.get("written_ns"), int)
             or not isinstance(header.get("racy"), dict)
             or header.get("digest") != _seal(body)
         ):
             return None
-        written, racy = header["written_ns"], header["racy"]
-        for (_, name), (_, mtime_ns) in zip(files, stats, strict=True):
-            if mtime_ns + RACY_NS > written and not same_content(name, racy.get(name)):
-                return None
         payload = json.loads(body)
     except (OSError, ValueError):
         return None
@@ -95,4 +112,22 @@ def load(
         return None
     # Each entity's shape is the index's to check as it builds (a miss if it cannot): sealed,
     # the snapshot can only hold what a run of this version wrote.
-    return items, skipped
+    return Kept(header["key"], header["written_ns"], header["racy"], items, skipped)
+
+
+def matches(
+    kept: Kept, key: str, files: list[tuple[str, str]], stats: list[tuple[int, int]]
+) -> bool:
+    """True when ``kept`` was built from the registry as it is.
+
+    The same key, and every file changed too close to the snapshot's writing for its time to
+    show a later change still holding the content the snapshot was built from.
+    """
+    from rarereg.cache import RACY_NS, same_content
+
+    if kept.key != key:
+        return False
+    for (_, name), (_, mtime_ns) in zip(files, stats, strict=True):
+        if mtime_ns + RACY_NS > kept.written_ns and not same_content(name, kept.racy.get(name)):
+            return False
+    return True

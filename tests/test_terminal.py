@@ -49,6 +49,35 @@ def test_rarereg_alone_as_installed(tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
+def test_installed_command_exits_with_the_commands_status(registry: Path, tmp_path: Path) -> None:
+    """The installed command ends without teardown, yet says all and exits as the command does."""
+    env = {**os.environ, "RAREREG_CACHE_DIR": str(tmp_path / "cache")}
+
+    def rarereg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*RAREREG, *args], capture_output=True, text=True, env=env, check=False
+        )
+
+    listed = rarereg("list", "-r", str(registry), "-f", "json")
+    assert listed.returncode == 0, listed.stderr
+    ids = sorted({row["id"] for row in json.loads(listed.stdout)})
+    assert ids == ["ccmr-lupus-lille", "cracmo", "lupus"]
+    # The cache is written by a background process the exit waits for: the next run is warm.
+    assert sorted(p.suffix for p in (tmp_path / "cache").iterdir()) == [".d", ".json", ".json"]
+    (registry / "centres" / "lupus.yaml").write_text("id: [\n")
+    assert rarereg("validate", "-r", str(registry)).returncode == 1
+    assert rarereg("list", "--no-such-option").returncode == 2
+    assert rarereg("--version").stdout.startswith("rarereg ")
+
+
+def test_exit_status_of_a_message_is_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """sys.exit("text") says the text and exits 1, as Python does."""
+    from rarereg.cli import _status
+
+    assert (_status(None), _status(3), _status("stopped")) == (0, 3, 1)
+    assert capsys.readouterr().err == "stopped\n"
+
+
 # --- Nothing from the registry reaches the terminal raw -------------------------------------
 
 

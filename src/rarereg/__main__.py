@@ -1,5 +1,5 @@
 """Allow ``python -m rarereg``."""
 
-from rarereg.cli import main
+from rarereg.cli import entry
 
-main()
+entry()

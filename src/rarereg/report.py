@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from rarereg import labels
@@ -41,6 +42,8 @@ class Record:
 
     centre: Centre
     site: Site
+    slot: str = ""
+    """The count this site adds to besides ``total``: its kind, or a CRMR site's role."""
 
 
 def records(reg: Registry, r: Resolved) -> list[Record]:
@@ -51,38 +54,48 @@ def records(reg: Registry, r: Resolved) -> list[Record]:
             continue
         for site in centre.sites:
             if r.hospitals is None or site.hospital in r.hospitals:
-                out.append(Record(centre, site))
+                out.append(Record(centre, site, _slot(centre, site)))
     return out
 
 
-def _count(recs: Iterable[Record]) -> dict[str, int]:
+def _slot(centre: Centre, site: Site) -> str:
+    kind = centre.kind
+    return f"crmr_{site.role or 'role_unstated'}" if kind == "crmr" else kind
+
+
+_SLOT_OF = attrgetter("slot")
+
+
+def _counts(tally: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """The count keys of a group from how many of its sites add to each slot."""
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    for rec in recs:
-        kind = rec.centre.kind
-        if kind == "crmr":
-            role = rec.site.role or "role_unstated"
-            counts[f"crmr_{role}"] += 1
-            counts["crmr_sites"] += 1
-        else:
-            counts[kind] += 1
-        counts["total"] += 1
+    for slot, n in tally:
+        counts[slot] += n
+        if slot.startswith("crmr_"):
+            counts["crmr_sites"] += n
+        counts["total"] += n
     return counts
+
+
+def _count(recs: Iterable[Record]) -> dict[str, int]:
+    return _counts(Counter(map(_SLOT_OF, recs)).items())
 
 
 def by_kind(recs: list[Record]) -> list[dict[str, Any]]:
     """Per kind: distinct centres and sites; for crmr, sites by role."""
+    sites = Counter(map(_SLOT_OF, recs))
+    centres = Counter({rec.centre.id: rec.centre.kind for rec in recs}.values())
     rows = []
     for kind in ("crmr", "ccmr", "crc", "platform"):
-        mine = [rec for rec in recs if rec.centre.kind == kind]
-        roles = [rec.site.role for rec in mine]
+        crmr = kind == "crmr"
         rows.append(
             {
                 "kind": kind,
-                "centres": len({rec.centre.id for rec in mine}),
-                "sites": len(mine),
-                "coordinating": roles.count("coordinating") if kind == "crmr" else None,
-                "constitutive": roles.count("constitutive") if kind == "crmr" else None,
-                "role_unstated": roles.count(None) if kind == "crmr" else None,
+                "centres": centres[kind],
+                "sites": sum(n for slot, n in sites.items() if slot.startswith(kind)),
+                "coordinating": sites["crmr_coordinating"] if crmr else None,
+                "constitutive": sites["crmr_constitutive"] if crmr else None,
+                "role_unstated": sites["crmr_role_unstated"] if crmr else None,
             }
         )
     return rows
@@ -91,10 +104,12 @@ def by_kind(recs: list[Record]) -> list[dict[str, Any]]:
 def _grouped(
     recs: list[Record], key: Callable[[Record], str], name: Callable[[str], str | None]
 ) -> list[dict[str, Any]]:
-    groups: dict[str, list[Record]] = defaultdict(list)
-    for rec in recs:
-        groups[key(rec)].append(rec)
-    rows = [{"key": k, "name": name(k), **_count(v)} for k, v in groups.items()]
+    # Each site's group and slot, counted in pairs by Counter: one pass, counting done in C.
+    pairs = Counter(zip(map(key, recs), map(_SLOT_OF, recs), strict=True))
+    tallies: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (group, slot), n in pairs.items():
+        tallies[group].append((slot, n))
+    rows = [{"key": k, "name": name(k), **_counts(t)} for k, t in tallies.items()]
     return sorted(rows, key=lambda row: (row["key"] == NONE, -row["total"], row["key"]))
 
 
@@ -109,7 +124,7 @@ def by_hospital(
     wanted = set(only or ())
     rows = _grouped(
         recs,
-        lambda rec: _group_of(reg, rec.site.hospital, wanted),
+        _by_site(lambda hospital_id: _group_of(reg, hospital_id, wanted)),
         lambda k: reg.hospitals[k].name if k in reg.hospitals else None,
     )
     if only is not None:
@@ -124,6 +139,20 @@ def by_hospital(
     for row in rows:
         row.update(_published(reg, row))
     return rows
+
+
+def _by_site(group: Callable[[str], str]) -> Callable[[Record], str]:
+    """A record's group from its site's hospital, worked out once per hospital."""
+    known: dict[str, str] = {}
+
+    def key(rec: Record) -> str:
+        hospital_id = rec.site.hospital
+        found = known.get(hospital_id)
+        if found is None:
+            found = known[hospital_id] = group(hospital_id)
+        return found
+
+    return key
 
 
 def _group_of(reg: Registry, hospital_id: str, wanted: set[str]) -> str:
@@ -251,7 +280,7 @@ def by_network(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
 def by_region(reg: Registry, recs: list[Record]) -> list[dict[str, Any]]:
     """Per region of each site."""
     return _grouped(
-        recs, lambda rec: reg.hospital_attr(rec.site.hospital, "region") or NONE, lambda k: None
+        recs, _by_site(lambda h: reg.hospital_attr(h, "region") or NONE), lambda k: None
     )
 
 

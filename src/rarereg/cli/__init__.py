@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("validate", "validate"),
@@ -90,10 +90,48 @@ def main() -> None:
     run(lambda: register(frozenset({wanted}) if wanted else None))
 
 
+def entry() -> None:
+    """The installed ``rarereg`` command: :func:`main`, then an exit that tears nothing down.
+
+    A query keeps the registry it built until the end; freeing it object by object, then the
+    interpreter's own teardown, cost 0.25 s of a 0.9 s query at 100,000 files, for a process
+    that is ending anyway. Output is flushed and exit handlers run first (the cache writer is
+    waited for); :func:`main` itself exits the usual way, for callers in the same process.
+    """
+    try:
+        main()
+    except SystemExit as stop:
+        # Inside the handler: the command's objects are still referenced, so none is freed.
+        _leave(_status(stop.code))
+    _leave(0)
+
+
+def _status(code: object) -> int:
+    """The exit status Python gives ``sys.exit(code)``."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _leave(status: int) -> NoReturn:
+    import atexit
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 120  # what Python exits with when the final flush fails
+    atexit._run_exitfuncs()
+    os._exit(status)
+
+
 def __getattr__(name: str) -> Any:
     if name == "app":
         return register()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["COMMANDS", "app", "main", "register"]
+__all__ = ["COMMANDS", "app", "entry", "main", "register"]

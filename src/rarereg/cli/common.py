@@ -109,6 +109,9 @@ def load(ctx: typer.Context, explicit: Path | None) -> Registry:
         reg = load_registry(root, Path.cwd(), cache_dir(ctx), progress("Reading the registry"))
     except ConfigError as exc:
         fail(str(exc))
+    # Kept until the process ends (see rarereg.cli.entry): freeing a large registry when the
+    # command returns would cost more than the query.
+    ctx.meta["rarereg.registry"] = reg
     if reg.skipped:
         n = len(reg.skipped)
         say(

@@ -87,6 +87,9 @@ class Span:
         return not (self.end is not None and day > self.end)
 
 
+_UNKNOWN = Span(None, None)
+
+
 def _date(text: str | None) -> dt.date | None:
     if not text:
         return None
@@ -103,8 +106,14 @@ def span(reg: Registry, centre: Centre) -> Span:
 
 def label_span(reg: Registry, label: Label | None) -> Span:
     """One label's span: its own dates, else its campaign's (unknown for no label)."""
-    start, end = reg.dates_of(label)
-    return Span(_date(start), _date(end))
+    if label is None:
+        return _UNKNOWN
+    key = (label.campaign, label.start, label.end)
+    found: Span | None = reg.spans.get(key)
+    if found is None:
+        start, end = reg.dates_of(label)
+        found = reg.spans[key] = Span(_date(start), _date(end))
+    return found
 
 
 def history(reg: Registry, centre: Centre) -> Iterator[tuple[Label | None, Span]]:
@@ -146,17 +155,9 @@ def labelled_on(reg: Registry, day: dt.date) -> Registry:
     A centre labelled that day by an earlier campaign shows that campaign's label.
     """
     kept: dict[str, Centre] = {}
-    # Most centres hold one label, and thousands share a few campaigns' dates: each distinct
-    # label is weighed once.
-    plain: dict[tuple[str, str | None, str | None] | None, bool] = {}
     for cid, centre in reg.centres.items():
-        if not centre.previous_labels:
-            lab = centre.label
-            key = (lab.campaign, lab.start, lab.end) if lab is not None else None
-            covered = plain.get(key)
-            if covered is None:
-                covered = plain[key] = label_span(reg, lab).covers(day)
-            if covered:
+        if not centre.previous_labels:  # most centres: one label, no history to weigh
+            if label_span(reg, centre.label).covers(day):
                 kept[cid] = centre
             continue
         ok, label = label_on(reg, centre, day)

@@ -234,6 +234,11 @@ class Registry:
     paths: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     _children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    spans: dict[tuple[str, str | None, str | None], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Label spans worked out so far, by (campaign, start, end): thousands of centres share a
+    few campaigns' dates (see rarereg.labels.label_span)."""
 
     def with_centres(self, centres: dict[str, Centre]) -> Registry:
         """The same registry with another set of centres (e.g. those labelled on a date)."""
@@ -245,6 +250,7 @@ class Registry:
             self.paths,
             self.skipped,
             self._children,
+            self.spans,
         )
 
     def get(self, entity_id: str) -> Entity | None:

@@ -9,6 +9,8 @@ from typing import Any
 from rarereg.render import OutputError, safe
 from rarereg.render.document import Findings, Record, Tables
 
+_text = json.encoder.encode_basestring  # the C escaper json.dumps uses with ensure_ascii=False
+
 
 def dumps(data: Any) -> str:
     """Indented JSON text ending in a newline; characters that could act on a terminal escaped."""
@@ -40,9 +42,10 @@ class _Shape(Exception):
 def _tables(data: Any) -> str | None:
     """What ``json.dumps(data, indent=2)`` gives for rows of plain values, with the C encoder.
 
-    Python's encoder runs in Python as soon as ``indent`` is set: 0.3 s for 18,000 rows. Rows
-    of plain values (and lists of them) need no indentation inside values, so separators can
-    carry the line breaks. None for any other shape.
+    Python's encoder runs in Python as soon as ``indent`` is set, a generator step per token:
+    0.19 s for 18,000 rows of ``expiring``. Rows of plain values (and lists of them) are laid out
+    here a member at a time, text escaped by the C escaper: 0.09 s. A test holds the two to the
+    same text. None for any other shape.
     """
     try:
         if type(data) is list and data and _flat_rows(data):
@@ -64,28 +67,43 @@ def _rows(rows: list[dict[str, Any]], indent: str) -> str:
     if not rows:
         return "[]"
     inner = indent + "    "
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + inner, ": ")).encode
-    items = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + inner + "  ", ": ")).encode
-    body = ",\n".join(
-        f"{indent}  {{\n{inner}{_row(row, inner, encode, items)}\n{indent}  }}" for row in rows
-    )
-    return f"[\n{body}\n{indent}]"
+    deeper = inner + "  "
+    keys: dict[str, str] = {}
+    out = []
+    for row in rows:
+        members = []
+        for key, value in row.items():
+            head = keys.get(key)
+            if head is None:
+                if type(key) is not str:
+                    raise _Shape
+                head = keys[key] = f"{inner}{_text(key)}: "
+            if type(value) is list:
+                if value:
+                    items = f",\n{deeper}".join(map(_scalar, value))
+                    members.append(f"{head}[\n{deeper}{items}\n{inner}]")
+                else:
+                    members.append(head + "[]")
+            else:
+                members.append(head + _scalar(value))
+        out.append(f"{indent}  {{\n" + ",\n".join(members) + f"\n{indent}  }}")
+    return "[\n" + ",\n".join(out) + f"\n{indent}]"
 
 
-def _row(row: dict[str, Any], inner: str, encode: Any, items: Any) -> str:
-    """One row's members; a list value is put in its place by a marker (a NUL no text holds)."""
-    lists = [v for v in row.values() if type(v) is list]
-    if not lists:
-        return str(encode(row)[1:-1])
-    marked = {k: (f"\0{n}\0" if type(v) is list else v) for n, (k, v) in enumerate(row.items())}
-    text: str = encode(marked)[1:-1]
-    if text.count("\\u0000") != 2 * len(lists):
-        raise _Shape  # a text of the row holds a NUL itself
-    for n, value in enumerate(row.values()):
-        if type(value) is list:
-            laid = f"[\n{inner}  {items(value)[1:-1]}\n{inner}]" if value else "[]"
-            text = text.replace(f'"\\u0000{n}\\u0000"', laid, 1)
-    return text
+def _scalar(value: Any) -> str:
+    """A scalar as json.dumps writes it (floats, rare here, are left to it)."""
+    kind = type(value)
+    if kind is str:
+        return _text(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float:
+        return json.dumps(value)
+    raise _Shape
 
 
 def _plain(value: Any) -> Any:

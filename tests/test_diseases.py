@@ -448,3 +448,10 @@ def test_list_diseases_search_names_diseases(
     rows = query.list_rows(reg, "diseases", Filters(search="érythémateux"))
 
     assert [r["key"] for r in rows] == ["ORPHA:536"]
+
+
+def test_disease_row_keys_are_one_list() -> None:
+    """query's disease columns and diseases' own are the same keys in the same order."""
+    from rarereg import diseases, query
+
+    assert query.COLUMNS["diseases"] == diseases.DISEASE_COLUMNS

@@ -8,7 +8,6 @@ window can be set.
 from __future__ import annotations
 
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +101,8 @@ def _present(path: Path) -> bool:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a settings file: most registries have none
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

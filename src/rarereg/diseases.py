@@ -177,6 +177,8 @@ def centres_for(diseases: dict[str, DiseaseEntry], keys: Iterable[str]) -> set[s
 
 
 DISEASE_COLUMNS = ("key", "orpha", "name", "synonyms", "age_groups", "centres", "crmr", "ccmr")
+"""The keys of a disease row (``rarereg.query.COLUMNS['diseases']`` names the same, in order;
+a test holds them equal: query does not import this module for a query about centres)."""
 
 
 def disease_rows(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rarereg.diseases import DISEASE_COLUMNS
 from rarereg.model import Campaign, Centre, Disease, Hospital, Network, Registry
 
 CENTRE_KINDS = ("crmr", "ccmr", "crc", "platform")
@@ -35,8 +35,13 @@ class QueryError(Exception):
     """A question the registry cannot answer as asked: exit 2 with a helpful message."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """Lowercase, accents and punctuation dropped, French linking words removed."""
+    """Lowercase, accents and punctuation dropped, French linking words removed.
+
+    Kept for the names seen last (a pure function): a query matches every hospital's names
+    against each filter, and again to say its coverage.
+    """
     if text.isascii():  # most names: nothing to decompose
         bare = text.casefold()
     else:
@@ -373,7 +378,7 @@ COLUMNS = {
     "hospitals": HOSPITAL_COLUMNS,
     "networks": NETWORK_COLUMNS,
     "campaigns": CAMPAIGN_COLUMNS,
-    "diseases": DISEASE_COLUMNS,
+    "diseases": ("key", "orpha", "name", "synonyms", "age_groups", "centres", "crmr", "ccmr"),
 }
 
 

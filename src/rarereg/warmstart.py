@@ -14,9 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rarereg import loader, shares, snapshot, validate
+from rarereg import loader, snapshot, validate
 from rarereg.findings import Finding, Severity
-from rarereg.gcpause import paused
 
 T = TypeVar("T")
 
@@ -38,6 +37,9 @@ def registry(
             return None
     except OSError:
         return None
+    from rarereg import shares
+    from rarereg.gcpause import paused
+
     base = validate.state(root, cwd)  # settings and dates; the stamp is the fork's
     job = shares.alongside(lambda: _stamp_values(root, cwd, base))
     if job is None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from rarereg.rules import catalog
@@ -84,6 +85,39 @@ def test_pyproject_tool_table(
     result = run(runner, "validate", "-r", registry)
     assert result.exit_code == 0
     assert "warning[finess-key]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[tool."rar\\u0065reg".rules]\nfiness-key = "warning"\ncomment-in-value = "warning"\n',
+        '[tool]\nrarereg = { rules = { finess-key = "warning", comment-in-value = "warning" } }\n',
+        '[project]\nname = "x"\n[ tool . "rarereg" . rules ]\nfiness-key = "warning"\n'
+        'comment-in-value = "warning"\n',
+        'tool.rarereg.rules.finess-key = "warning"\n'
+        'tool.rarereg.rules.comment-in-value = "warning"\n',
+    ],
+)
+def test_pyproject_tool_table_however_written(
+    runner: CliRunner, make_registry: Callable[[Data], Path], base_data: Data, text: str
+) -> None:
+    """The table is found however TOML spells it, an escaped key included."""
+    registry = broken(make_registry, base_data)
+    (registry.parent / "pyproject.toml").write_text(text)
+    result = run(runner, "validate", "-r", registry)
+    assert result.exit_code == 0, result.stderr
+    assert "warning[finess-key]" in result.stdout
+
+
+def test_a_pyproject_that_never_names_rarereg_is_not_read(
+    runner: CliRunner, registry: Path
+) -> None:
+    """A project file of someone else's (even broken TOML) is not rarereg's business."""
+    (registry.parent / "pyproject.toml").write_text(
+        "[project\nname = 'rarereg'\n[project.scripts]\nrarereg = 'x'\n[tool.ruff]\n"
+    )
+    result = run(runner, "validate", "-r", registry)
+    assert result.exit_code == 0, result.stderr
 
 
 def test_bad_settings_exit_two(runner: CliRunner, registry: Path) -> None:

@@ -451,7 +451,7 @@ def test_list_diseases_search_names_diseases(
 
 
 def test_disease_row_keys_are_one_list() -> None:
-    """query's disease columns and diseases' own are the same keys in the same order."""
+    """Query's disease columns and diseases' own are the same keys in the same order."""
     from rarereg import diseases, query
 
     assert query.COLUMNS["diseases"] == diseases.DISEASE_COLUMNS

@@ -397,7 +397,11 @@ def test_changed_since_reports_a_new_file_with_a_non_utf8_name(
             b"[project]\n#" + b"x" * 1024 * 1024 + b"\n",
             "pyproject.toml: 1048588 bytes, over the 1 MiB a settings file may have",
         ),
-        ("pyproject.toml", b'tool = "x"\n', "pyproject.toml: [tool.rarereg] must be a table"),
+        (
+            "pyproject.toml",
+            b'tool = "rarereg"\n',
+            "pyproject.toml: [tool.rarereg] must be a table",
+        ),
         (
             "pyproject.toml",
             b'[tool]\nrarereg = "x"\n',

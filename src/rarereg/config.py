@@ -77,7 +77,7 @@ def load(registry_root: Path) -> Config:
         if _present(own):
             return _parse(own, _read(own))
         project = folder / "pyproject.toml"
-        if _present(project):
+        if _present(project) and _may_name_us(project):
             tool = _read(project).get("tool", {})
             table = tool.get("rarereg") if isinstance(tool, dict) else tool
             if table is not None:
@@ -85,6 +85,33 @@ def load(registry_root: Path) -> Config:
                     raise ConfigError(f"{project}: [tool.rarereg] must be a table")
                 return _parse(project, table)
     return Config()
+
+
+def _may_name_us(path: Path) -> bool:
+    """False when a pyproject.toml cannot hold a ``[tool.rarereg]`` table, decided from its text.
+
+    Parsing TOML (and importing the parser) is a good part of a small query's start, and most
+    project files never set rarereg's settings. The table can only come from a header naming
+    ``tool.rarereg``, from a ``[tool]`` table or a top-level ``tool`` key in a file that says
+    ``rarereg`` somewhere, or through an escape in a quoted key: anything else is not ours.
+    Unreadable: left to the parser to say.
+    """
+    try:
+        text = path.read_bytes()
+    except OSError:
+        return True
+    if b"\\u" in text or b"\\U" in text:
+        return True
+    if b"rarereg" not in text:
+        return False
+    import re
+
+    quoted = rb"[\"']?"
+    tool = rb"\s*" + quoted + rb"tool" + quoted + rb"\s*"
+    header = re.compile(rb"(?m)^\s*\[+" + tool + rb"\.\s*" + quoted + rb"rarereg\b")
+    tool_table = re.compile(rb"(?m)^\s*\[" + tool + rb"\]")
+    tool_key = re.compile(rb"(?m)^" + tool + rb"[.=]")
+    return bool(header.search(text) or tool_table.search(text) or tool_key.search(text))
 
 
 def _present(path: Path) -> bool:

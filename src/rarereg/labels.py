@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import re
@@ -70,6 +69,8 @@ def subtract_span(end: dt.date, text: str) -> dt.date:
 
 def _clamped(year: int, month: int, day: int) -> dt.date:
     """A date, with the day pulled back into short months (31 Jan + 1 month → 28/29 Feb)."""
+    import calendar  # only for spans in months: a query that asks none never loads it
+
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from rarereg import labels
 from rarereg.model import Centre, Registry, Site, source_name
-from rarereg.query import Resolved, centre_matches
+from rarereg.query import Resolved, matching
 
 BREAKDOWNS = ("kind", "hospital", "network", "region", "campaign", "end-year", "disease")
 COUNT_KEYS = (
@@ -49,9 +49,7 @@ class Record:
 def records(reg: Registry, r: Resolved) -> list[Record]:
     """Every site that passes the filters (centre-level filters on the centre, site-level on it)."""
     out = []
-    for centre in reg.centres.values():
-        if not centre_matches(reg, centre, r):
-            continue
+    for centre in filter(matching(reg, r), reg.centres.values()):
         for site in centre.sites:
             if r.hospitals is None or site.hospital in r.hospitals:
                 out.append(Record(centre, site, _slot(centre, site)))

@@ -103,12 +103,13 @@ def command(
     resolved = common.resolve(
         reg, query.Filters(hospital or [], network or [], kind or [], region or [])
     )
+    asks = query.matching(reg, resolved)
     found = [
         e
         for e in labels.expiring(
             reg, today, year=year, before=cut, until=until, include_expired=include_expired
         )
-        if query.centre_matches(reg, e.centre, resolved)
+        if asks(e.centre)
     ]
     # Labels with no known end whose reported ends fall as asked: listed, with their certainty.
     maybe = [
@@ -116,9 +117,9 @@ def command(
         for m in labels.maybe_expiring(
             reg, today, year=year, before=cut, until=until, include_expired=include_expired
         )
-        if query.centre_matches(reg, m.centre, resolved)
+        if asks(m.centre)
     ]
-    asked = [c for c in reg.centres.values() if query.centre_matches(reg, c, resolved)]
+    asked = list(filter(asks, reg.centres.values()))
     caveats = labels.caveats(
         maybe, labels.certainty_counts(reg, asked), year=year, listed=len(found)
     )

@@ -20,21 +20,6 @@ def dumps(data: Any) -> str:
     return safe.json_text(text) + "\n"
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _plain_value(value: Any) -> bool:
-    return type(value) in _SCALARS or (
-        type(value) is list and all(type(v) in _SCALARS for v in value)
-    )
-
-
-def _flat_rows(value: Any) -> bool:
-    return type(value) is list and all(
-        type(row) is dict and row and all(_plain_value(v) for v in row.values()) for row in value
-    )
-
-
 class _Shape(Exception):
     """A value this writer does not lay out like json.dumps: leave it to json.dumps."""
 
@@ -48,12 +33,12 @@ def _tables(data: Any) -> str | None:
     same text. None for any other shape.
     """
     try:
-        if type(data) is list and data and _flat_rows(data):
+        if type(data) is list and data:
             return _rows(data, "")
         if (
             type(data) is dict
             and data
-            and all(type(k) is str and _flat_rows(v) for k, v in data.items())
+            and all(type(k) is str and type(v) is list for k, v in data.items())
         ):
             key = json.JSONEncoder(ensure_ascii=False).encode
             parts = [f"  {key(k)}: {_rows(v, '  ')}" for k, v in data.items()]
@@ -71,6 +56,8 @@ def _rows(rows: list[dict[str, Any]], indent: str) -> str:
     keys: dict[str, str] = {}
     out = []
     for row in rows:
+        if type(row) is not dict or not row:
+            raise _Shape  # json.dumps writes an empty row as {}: left to it
         members = []
         for key, value in row.items():
             head = keys.get(key)

@@ -70,6 +70,23 @@ def test_installed_command_exits_with_the_commands_status(registry: Path, tmp_pa
     assert rarereg("--version").stdout.startswith("rarereg ")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_disk_is_one_line_and_status_two(registry: Path, tmp_path: Path) -> None:
+    """Output that cannot be written (a full disk) is a user's problem said once, not a bug."""
+    env = {**os.environ, "RAREREG_CACHE_DIR": str(tmp_path)}
+    with open("/dev/full", "w") as full:  # noqa: PTH123 - a device, not a path to build
+        done = subprocess.run(
+            [*RAREREG, "list", "-r", str(registry), "-f", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr == "rarereg: error: cannot write the output: No space left on device\n"
+
+
 def test_exit_status_of_a_message_is_one(capsys: pytest.CaptureFixture[str]) -> None:
     """sys.exit("text") says the text and exits 1, as Python does."""
     from rarereg.cli import _status

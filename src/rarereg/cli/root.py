@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated, NamedTuple, NoReturn
 
 import typer
 
@@ -106,14 +107,31 @@ def run(register: Callable[[], None]) -> None:
     except (KeyboardInterrupt, Interrupted):
         typer.echo("rarereg: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # a bug in rarereg: one line, and the details on request
-        if os.environ.get("RAREREG_DEBUG"):
-            raise
-        from rarereg.render.safe import terminal
-
-        typer.echo(
-            f"rarereg: internal error: {type(exc).__name__}: {terminal(exc)} (this is a bug; "
-            f"rerun with RAREREG_DEBUG=1 for details and report it)",
-            err=True,
-        )
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            _internal_error(exc)
+        # Files rarereg writes itself (-o, the cache) say their own errors: this is the output
+        # (a full disk, a quota). What is left in its buffer goes nowhere, so it is said once.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        typer.echo(f"rarereg: error: cannot write the output: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except Exception as exc:  # a bug in rarereg: one line, and the details on request
+        _internal_error(exc)
+
+
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Why standard output could not be written: the disk or quota is full, the file too big."""
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    if os.environ.get("RAREREG_DEBUG"):
+        raise exc
+    from rarereg.render.safe import terminal
+
+    typer.echo(
+        f"rarereg: internal error: {type(exc).__name__}: {terminal(exc)} (this is a bug; "
+        f"rerun with RAREREG_DEBUG=1 for details and report it)",
+        err=True,
+    )
+    sys.exit(EXIT_USAGE)

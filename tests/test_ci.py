@@ -120,6 +120,19 @@ def test_a_pyproject_that_never_names_rarereg_is_not_read(
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_pyproject_array_of_tool_tables_is_refused_not_skipped(
+    runner: CliRunner, registry: Path
+) -> None:
+    """``[[tool]]`` holding rarereg's settings is not a table of settings: exit 2, as parsed."""
+    (registry.parent / "pyproject.toml").write_text(
+        '[[tool]]\nrarereg = { rules = { finess-key = "warning" } }\n'
+    )
+    result = run(runner, "validate", "-r", registry)
+    assert result.exit_code == 2, result.stdout
+    project = registry.parent / "pyproject.toml"
+    assert result.stderr == f"rarereg: error: {project}: [tool.rarereg] must be a table\n"
+
+
 def test_bad_settings_exit_two(runner: CliRunner, registry: Path) -> None:
     """An unknown rule or level, or broken TOML, is a usage error naming the file."""
     for text in (

@@ -92,8 +92,9 @@ def _may_name_us(path: Path) -> bool:
 
     Parsing TOML (and importing the parser) is a good part of a small query's start, and most
     project files never set rarereg's settings. The table can only come from a header naming
-    ``tool.rarereg``, from a ``[tool]`` table or a top-level ``tool`` key in a file that says
-    ``rarereg`` somewhere, or through an escape in a quoted key: anything else is not ours.
+    ``tool.rarereg``, from a ``[tool]`` table (or ``[[tool]]``, which :func:`load` refuses) or a
+    top-level ``tool`` key in a file that says ``rarereg`` somewhere, or through an escape in a
+    quoted key: anything else is not ours.
     Unreadable: left to the parser to say.
     """
     try:
@@ -109,7 +110,7 @@ def _may_name_us(path: Path) -> bool:
     quoted = rb"[\"']?"
     tool = rb"\s*" + quoted + rb"tool" + quoted + rb"\s*"
     header = re.compile(rb"(?m)^\s*\[+" + tool + rb"\.\s*" + quoted + rb"rarereg\b")
-    tool_table = re.compile(rb"(?m)^\s*\[" + tool + rb"\]")
+    tool_table = re.compile(rb"(?m)^\s*\[+" + tool + rb"\]")
     tool_key = re.compile(rb"(?m)^" + tool + rb"[.=]")
     return bool(header.search(text) or tool_table.search(text) or tool_key.search(text))
 

@@ -21,6 +21,7 @@ Adding a command takes one new module and one line here:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -98,11 +99,17 @@ def entry() -> None:
     that is ending anyway. Output is flushed and exit handlers run first (the cache writer is
     waited for); :func:`main` itself exits the usual way, for callers in the same process.
     """
+    from rarereg.interrupt import Interrupted
+
     try:
         main()
     except SystemExit as stop:
         # Inside the handler: the command's objects are still referenced, so none is freed.
         _leave(_status(stop.code))
+    except (KeyboardInterrupt, Interrupted):
+        # Ctrl-C before the command's own handling is set up (while Typer is imported, say).
+        _say("rarereg: interrupted")
+        _leave(130)
     _leave(0)
 
 
@@ -119,13 +126,40 @@ def _status(code: object) -> int:
 def _leave(status: int) -> NoReturn:
     import atexit
 
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            status = status or 120  # what Python exits with when the final flush fails
+    status = _flushed(status)
     atexit._run_exitfuncs()
     os._exit(status)
+
+
+def _flushed(status: int) -> int:
+    """The exit status once the output is flushed, as Python's own exit would flush it.
+
+    A reader gone (``head``) is quiet, as it is while the command runs; any other failure to
+    write (a full disk) is one line and status 2, not Python's two-line notice. A stream that
+    was never open (``>&-``) is None: nothing to flush.
+    """
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # the buffer is left unwritten: os._exit does not flush it again
+    except (OSError, ValueError) as exc:
+        status = status or 2
+        reason = exc if isinstance(exc, OSError) else "the output is closed"
+        _say(f"rarereg: error: could not write the output: {reason}")
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        status = status or 2
+    return status
+
+
+def _say(line: str) -> None:
+    """A line on stderr, if there is one that can take it (never on stdout instead)."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=sys.stderr)
 
 
 def __getattr__(name: str) -> Any:

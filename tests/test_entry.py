@@ -1,0 +1,80 @@
+"""The installed command's exit (rarereg.cli.entry): statuses and messages at the very end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+NO_SPACE = "rarereg: error: could not write the output: [Errno 28] No space left on device\n"
+
+
+def rarereg(args: Sequence[str | Path], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The command in a child process, its output block-buffered as a user's would be."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-m", "rarereg", *map(str, args)],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+        **kwargs,
+    )
+
+
+def test_stdout_closed_keeps_the_status_and_gives_no_traceback(registry: Path) -> None:
+    """Started with no stdout at all (``>&-``): the command's own message and status, no more."""
+
+    def close_stdout() -> None:  # runs in the child before exec
+        os.close(1)
+
+    done = rarereg(["show", "nope", "-r", registry], preexec_fn=close_stdout)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "rarereg: error: no entity with id 'nope'; see 'rarereg list'\n",
+    )
+    done = rarereg(["--version"], preexec_fn=close_stdout)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["--version"], ["list", "networks", "-f", "csv"]])
+def test_output_that_cannot_be_written_at_the_end_is_an_error(
+    registry: Path, args: list[str]
+) -> None:
+    """Output small enough to wait in the buffer until the exit, to a full disk: one line, 2."""
+    with Path("/dev/full").open("w") as full:
+        done = rarereg([*args, "-r", registry] if len(args) > 1 else args, stdout=full)
+    assert (done.returncode, done.stderr) == (2, NO_SPACE)
+
+
+def test_a_reader_gone_before_the_end_is_quiet(registry: Path) -> None:
+    """A closed pipe met only when the last output is flushed: quiet and 0, as during a run."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = rarereg(["list", "networks", "-f", "csv", "-r", registry], stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_ctrl_c_before_the_command_runs_is_one_line() -> None:
+    """Ctrl-C while the command line is still being set up: the usual line and 130."""
+    script = (
+        "import rarereg.cli as cli\n"
+        "def interrupted():\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.main = interrupted\n"
+        "cli.entry()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "rarereg: interrupted\n")

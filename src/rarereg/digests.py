@@ -33,8 +33,11 @@ def blake2b(data: bytes = b"", *, digest_size: int = 64) -> Hash:
 def sha256(data: bytes = b"") -> Hash:
     """A SHA-256 hash object, as ``hashlib.sha256`` makes."""
     try:
-        from _sha256 import sha256 as builtin  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover
-        from hashlib import sha256 as builtin
+        from _sha2 import sha256 as builtin  # type: ignore[import-not-found]  # named so from 3.12
+    except ImportError:
+        try:
+            from _sha256 import sha256 as builtin  # type: ignore[import-not-found]
+        except ImportError:  # pragma: no cover
+            from hashlib import sha256 as builtin
     made: Hash = builtin(data)
     return made

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -101,3 +102,25 @@ def test_background_task_without_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     done: list[int] = []
     shares.in_background(lambda: done.append(1))()
     assert done == [1]
+
+
+@pytest.fixture
+def children_reaped_by_the_system() -> Iterator[None]:
+    """SIGCHLD ignored, as a parent process may leave it: no exit status can be waited for."""
+    import signal
+
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+
+
+@pytest.mark.usefixtures("children_reaped_by_the_system")
+def test_workers_reaped_by_the_system_change_nothing() -> None:
+    """Workers whose exit cannot be waited for: their work is redone here, not an error."""
+    count = shares.CHUNK * 9 + 5
+    assert shares.run(count, square, minimum=1) == [square(i) for i in range(count)]
+    job = shares.alongside(lambda: ("stamp", [1, 2]))
+    assert job is not None
+    assert job.result() == ("stamp", [1, 2])

@@ -135,7 +135,10 @@ def _gather(pid: int, fd: int, results: list[Any], done: list[bool]) -> None:
     """Take a worker's results, if it finished well."""
     with os.fdopen(fd, "rb", closefd=False) as pipe:
         blob = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return  # reaped by the system (SIGCHLD ignored): how it ended is unknown, redo its work
     if status != 0:
         return
     try:

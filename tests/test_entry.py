@@ -78,3 +78,38 @@ def test_ctrl_c_before_the_command_runs_is_one_line() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "rarereg: interrupted\n")
+
+
+def test_ctrl_c_while_the_cache_writer_is_waited_for(tmp_path: Path) -> None:
+    """Ctrl-C once the output is out, while the exit waits for the cache writer: no traceback.
+
+    The writer still finishes (the next run is warm); the run says it was interrupted.
+    """
+    import signal
+    import time
+
+    marker = tmp_path / "written"
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "import rarereg.cli as cli\n"
+        "from rarereg import shares\n"
+        "from rarereg.interrupt import on_ctrl_c\n"
+        "def command():\n"
+        "    on_ctrl_c()\n"
+        f"    shares.in_background(lambda: (time.sleep(2), Path({str(marker)!r}).touch()))\n"
+        "    print('output', flush=True)\n"
+        "    sys.exit(0)\n"
+        "cli.main = command\n"
+        "cli.entry()\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "output\n"
+    time.sleep(0.5)  # into the exit's wait for the writer
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert (child.returncode, err) == (130, "rarereg: interrupted\n")
+    assert marker.exists()

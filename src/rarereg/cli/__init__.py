@@ -124,11 +124,37 @@ def _status(code: object) -> int:
 
 
 def _leave(status: int) -> NoReturn:
+    pressed = _noting_ctrl_c()
+    status = _flushed(status)
     import atexit
 
-    status = _flushed(status)
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # the cache writer is waited for here
+    if pressed:
+        _say("rarereg: interrupted")
+        status = 130
     os._exit(status)
+
+
+def _noting_ctrl_c() -> list[int]:
+    """From now on Ctrl-C is noted in the list returned; a second press leaves at once.
+
+    Raised in an exit handler, it would only end that handler, with Python's "Exception ignored"
+    traceback. Noted, the handlers finish (the cache writer too: the next run is warm); pressed
+    again, the process leaves, and the writer, which ignores Ctrl-C, finishes on its own.
+    """
+    import signal
+
+    pressed: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        if pressed:
+            _say("rarereg: interrupted")
+            os._exit(130)
+        pressed.append(signum)
+
+    with contextlib.suppress(ValueError):  # not the main thread: Ctrl-C is not for us to take
+        signal.signal(signal.SIGINT, note)
+    return pressed
 
 
 def _flushed(status: int) -> int:

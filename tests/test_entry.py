@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-NO_SPACE = "rarereg: error: could not write the output: [Errno 28] No space left on device\n"
+NO_SPACE = "rarereg: error: cannot write the output: No space left on device\n"
 
 
 def rarereg(args: Sequence[str | Path], **kwargs: Any) -> subprocess.CompletedProcess[str]:

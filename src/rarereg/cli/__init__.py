@@ -171,8 +171,8 @@ def _flushed(status: int) -> int:
         pass  # the buffer is left unwritten: os._exit does not flush it again
     except (OSError, ValueError) as exc:
         status = status or 2
-        reason = exc if isinstance(exc, OSError) else "the output is closed"
-        _say(f"rarereg: error: could not write the output: {reason}")
+        reason = (exc.strerror or exc) if isinstance(exc, OSError) else "it is closed"
+        _say(f"rarereg: error: cannot write the output: {reason}")  # as rarereg.cli.root says
     try:
         if sys.stderr is not None:
             sys.stderr.flush()

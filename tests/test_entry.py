@@ -44,6 +44,36 @@ def test_stdout_closed_keeps_the_status_and_gives_no_traceback(registry: Path) -
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_stdout_closed_a_listing_goes_nowhere(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list with no stdout is not an internal error: its rows go nowhere, as print's would."""
+
+    def close_stdout() -> None:  # runs in the child before exec
+        os.close(1)
+
+    monkeypatch.setenv("RAREREG_CACHE_DIR", str(tmp_path))
+    done = rarereg(["list", "-r", registry], preexec_fn=close_stdout)
+    assert (done.returncode, done.stderr) == (0, "4 rows\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_version_to_a_full_disk_is_an_error(tmp_path: Path) -> None:
+    """Even the --version shortcut, unbuffered, says a full disk in one line."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with open("/dev/full", "w") as full:  # noqa: PTH123 - a device
+        done = subprocess.run(
+            [sys.executable, "-m", "rarereg", "--version"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (2, NO_SPACE)
+
+
 @pytest.mark.parametrize("args", [["--version"], ["list", "networks", "-f", "csv"]])
 def test_output_that_cannot_be_written_at_the_end_is_an_error(
     registry: Path, args: list[str]

@@ -92,12 +92,14 @@ def run(register: Callable[[], None]) -> None:
     from rarereg.interrupt import Interrupted, on_ctrl_c
 
     on_ctrl_c()
-    if sys.argv[1:] == ["--version"]:
-        # The most common probe answers before Typer builds the command tree.
-        print(f"rarereg {__version__}")
-        return
-    register()
+    if sys.stdout is None:  # started with standard output closed (>&-): output goes nowhere
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123 - kept open until the exit
     try:
+        if sys.argv[1:] == ["--version"]:
+            # The most common probe answers before Typer builds the command tree.
+            print(f"rarereg {__version__}")
+            return
+        register()
         app()
     except BrokenPipeError:
         # The reader (e.g. `head`) went away; silence the flush at exit too.

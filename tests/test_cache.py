@@ -25,8 +25,8 @@ def age(registry: Path, seconds: int = 60) -> None:
 
 
 def records_folder(folder: Path) -> Path:
-    """The cache's folder of record shards (beside it, the file of kept results)."""
-    (found,) = [p for p in folder.iterdir() if not p.name.endswith(".results.json")]
+    """The cache's folder of record shards (beside it, the files of kept results and rows)."""
+    (found,) = [p for p in folder.iterdir() if p.is_dir()]
     return found
 
 
@@ -43,6 +43,12 @@ def all_records(folder: Path) -> dict[str, Any]:
         assert whole is not None, shard
         out.update(whole["files"])
     return out
+
+
+def forget_results(cache: Path) -> None:
+    """Remove the kept results and rows, so that the next run reads the records of every file."""
+    for kept in [*cache.glob("*.results.json"), *cache.glob("*.rows.json")]:
+        kept.unlink()
 
 
 def codes(registry: Path, cache: Path) -> list[str]:
@@ -138,8 +144,7 @@ def test_corrupt_cache_is_rebuilt(registry: Path, tmp_path: Path, garbage: bytes
     shards = shard_files(cache)
     for shard in shards:
         shard.write_bytes(garbage)
-    for kept in cache.glob("*.results.json"):
-        kept.unlink()  # else the kept findings answer without reading the records
+    forget_results(cache)
     assert codes(registry, cache) == expected
     assert shard_files(cache) == shards
     for shard in shards:
@@ -170,6 +175,7 @@ def test_one_edit_rewrites_one_shard(registry: Path, tmp_path: Path) -> None:
     before = {p.name: p.stat().st_mtime_ns for p in shard_files(cache)}
     path = registry / "hospitals" / "chu-reims.yaml"
     path.write_text(path.read_text().replace("city: Reims", "city: REIMS"))
+    forget_results(cache)
     codes(registry, cache)
     after = {p.name: p.stat().st_mtime_ns for p in shard_files(cache)}
     changed = sorted(name for name in after if after[name] != before.get(name))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ class _Ctx:
     documents: frozenset[str] | None = None
     contested: frozenset[str] = frozenset()
     """Ids two files are named after: reported as duplicate-id, and no reference to them is."""
+    known: Callable[[], dict[str, str]] | None = None
+    """The kind of every id of the whole registry, when only part of it is checked."""
 
     def document_exists(self, name: str) -> bool:
         if self.documents is None:
@@ -40,7 +42,8 @@ class _Ctx:
         return name in self.documents
 
     def ids_of(self, kind: str) -> list[str]:
-        return [i for i, k in self.kinds.items() if k == kind]
+        kinds = self.known() if self.known is not None else self.kinds
+        return [i for i, k in kinds.items() if k == kind]
 
 
 def run(loaded: Loaded, *_: object) -> list[Finding]:
@@ -54,6 +57,7 @@ def _run(loaded: Loaded) -> list[Finding]:
     findings: list[Finding] = []
     findings.extend(_check_ids(parsed))
     ctx = _context(parsed, [e for e in loaded.entries if e.doc is None], loaded.root)
+    ctx.known = loaded.known_kinds
     for entry in parsed:
         assert entry.doc is not None
         if not entry.well_formed:
@@ -89,6 +93,11 @@ def _context(parsed: list[Entry], unreadable: list[Entry], root: Path) -> _Ctx:
     return _Ctx(kinds, network_kind, centre_kind, campaign_dates, root, contested=contested)
 
 
+def id_kinds(parsed: list[Entry], unreadable: list[Entry]) -> dict[str, str]:
+    """The kind of every id as references see it: its owner's, else an unreadable file's."""
+    return _context(parsed, unreadable, Path()).kinds
+
+
 def claims(parsed: list[Entry]) -> dict[str, list[Entry]]:
     """The files that give each id, in path order."""
     out: dict[str, list[Entry]] = {}
@@ -112,6 +121,37 @@ def owners(parsed: list[Entry]) -> dict[str, Entry]:
         if len(named) < 2:
             out[entity_id] = named[0] if named else entries[0]
     return out
+
+
+def references(kind: str, data: dict[str, Any]) -> list[str]:
+    """Every id the checks of a file of this kind may look up (more, never fewer).
+
+    An incremental run rechecks a file when one of these ids changes hands: keep this in step
+    with the checks below (a test compares it with what they look up).
+    """
+    found: list[Any] = []
+    if kind == "hospital":
+        found.append(data.get("parent"))
+    elif kind == "network":
+        found.append(data.get("host"))
+        found.extend(_items(data.get("erns")))
+    elif kind == "centre":
+        found += [data.get("network"), data.get("reference_centre")]
+        found.extend(_items(data.get("erns")))
+        label = data.get("label")
+        if isinstance(label, dict):
+            found.append(label.get("campaign"))
+        for old in _items(data.get("previous_labels")):
+            if isinstance(old, dict):
+                found.append(old.get("campaign"))
+        for site in _items(data.get("sites")):
+            if isinstance(site, dict):
+                found.append(site.get("hospital"))
+    return [i for i in found if isinstance(i, str)]
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:

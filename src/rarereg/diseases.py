@@ -252,6 +252,19 @@ def check(loaded: Loaded, *_: object) -> list[Finding]:
     )
 
 
+def codes_given(data: dict[str, Any]) -> list[int]:
+    """The ORPHAcodes a centre's file names diseases by, as :func:`name_conflicts` reads them."""
+    items = data.get("diseases")
+    if not isinstance(items, list):
+        return []
+    found = (
+        orpha_number(item.get("orpha"))
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    )
+    return [code for code in found if code is not None]
+
+
 def name_conflicts(docs: Iterable[tuple[str, YamlDoc]]) -> list[Finding]:
     """``orpha-name-conflict``: one ORPHAcode given two different names in the registry.
 

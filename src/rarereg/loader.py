@@ -79,6 +79,12 @@ class Loaded:
         """Waits until the cache of the files read is written (it may be written meanwhile)."""
         self.hashes: dict[str, str] = {}
         """The content hash of each file as it was read (by file path), where known."""
+        self.known_kinds: Callable[[], dict[str, str]] | None = None
+        """The kind of every id of the whole registry, when ``entries`` are only part of it.
+
+        Set by an incremental run, which checks a few files against the rest of the registry:
+        a "did you mean" hint must choose among every id, not only those of the files loaded.
+        """
 
     @property
     def entries(self) -> list[Entry]:
@@ -394,11 +400,28 @@ def _read_raw(path: Path | str, shown: str) -> tuple[bytes | None, int, int, Fin
 
 def read_entry(kind: str, path: Path | str, shown: str) -> Entry:
     """Read, parse and schema-check one file."""
+    entry = read_hashed(kind, path, shown)[0]
+    assert entry is not None
+    return entry
+
+
+def read_hashed(
+    kind: str, path: Path | str, shown: str, unless: str = ""
+) -> tuple[Entry | None, str]:
+    """Read, parse and schema-check one file; with the hash of what was read ("" if nothing).
+
+    A file whose content hash is ``unless`` is not parsed: its entry is None.
+    """
+    from rarereg.cache import digest
+
     stem = _stem(os.fspath(path))
     raw, _, _, problem = _read_raw(path, shown)
     if raw is None:
-        return Entry(kind, stem, shown, None, [problem] if problem else [])
-    return entry_from_bytes(kind, stem, shown, raw, os.fspath(path))
+        return Entry(kind, stem, shown, None, [problem] if problem else []), ""
+    content_hash = digest(raw)
+    if unless and content_hash == unless:
+        return None, content_hash
+    return entry_from_bytes(kind, stem, shown, raw, os.fspath(path)), content_hash
 
 
 def entry_from_bytes(

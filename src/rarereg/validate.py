@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarereg import cache, config, label_checks, loader
+from rarereg import cache, config, incremental, label_checks, loader
 from rarereg.findings import Finding, Severity
 from rarereg.rules import Input, by_code
 from rarereg.rules.engine import check_registry
@@ -70,10 +70,14 @@ class Changes:
 
 def all_findings(loaded: loader.Loaded, today: dt.date, warn_until: dt.date) -> list[Finding]:
     """Per-file findings (YAML, schema), cross-file and calendar findings, sorted by place."""
+    return _all_findings(loaded, check_registry(loaded, today, warn_until))
+
+
+def _all_findings(loaded: loader.Loaded, cross: list[Finding]) -> list[Finding]:
     findings = list(loaded.findings)
     for entry in loaded.entries:
         findings.extend(entry.findings)
-    findings.extend(check_registry(loaded, today, warn_until))
+    findings.extend(cross)
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -219,6 +223,16 @@ def run(
     )
     kept = _kept_findings(root, cache_dir, before, key)
     loaded = None
+    rows_key = ""
+    if kept is None and cache_dir is not None and before is not None:
+        # Only files changed since the last run, perhaps: check them and what they touch.
+        rows_key = results_key(root, cwd, settings, today, warn_until, before, files=False)
+        where = incremental.rows_path(root, cache_dir)
+        outcome = incremental.update(where, rows_key, root, before, cwd, today, warn_until)
+        if outcome is not None:
+            kept = settings.apply(sorted(outcome.findings, key=Finding.sort_key))
+            cache.save_results(_results_path(root, cache_dir), key, kept, outcome.racy(before))
+            incremental.save(where, rows_key, outcome)
     if kept is not None and before is not None:
         count, findings = before.count, kept
         if need_entries:
@@ -235,7 +249,8 @@ def run(
             progress,
         )
         count = loaded.count
-        findings = settings.apply(all_findings(loaded, today, warn_until))
+        cross = check_registry(loaded, today, warn_until)
+        findings = settings.apply(_all_findings(loaded, cross))
         loaded.saved()  # the cache is whole before the results that rely on it are kept
         if cache_dir is not None and before is not None:
             # Kept under the stamp taken before reading: a file that changed during the run
@@ -243,6 +258,11 @@ def run(
             cache.save_results(
                 _results_path(root, cache_dir), key, findings, racy_hashes(before, loaded)
             )
+            rows_key = rows_key or results_key(
+                root, cwd, settings, today, warn_until, before, files=False
+            )
+            where = incremental.rows_path(root, cache_dir)
+            incremental.keep(where, rows_key, before, loaded, cross)
     return Report(root, count, tuple(findings)), loaded
 
 
@@ -270,6 +290,10 @@ def _key_parts(
     }
 
 
+_FILES = Input.FILE_PATH | Input.FILE_TEXT | Input.PARSED_FILE | Input.REGISTRY
+"""The inputs that are the registry's files: an incremental run compares those file by file."""
+
+
 def results_key(
     root: Path,
     cwd: Path,
@@ -277,11 +301,19 @@ def results_key(
     today: dt.date,
     warn_until: dt.date,
     before: loader.Stamp,
+    *,
+    files: bool = True,
 ) -> str:
-    """The key of a run's results: every input some rule declares, the version, the paths."""
+    """The key of a run's results: every input some rule declares, the version, the paths.
+
+    Without ``files``, the key of every input but the registry's files (those of the rows an
+    incremental run compares file by file).
+    """
     from rarereg import __version__, rules
 
     parts = _key_parts(root, cwd, settings, today, warn_until, before)
+    if not files:
+        parts = {flag: (lambda: "-") if flag & _FILES else part for flag, part in parts.items()}
     declared = rules.declared_inputs()
     # Settings decide every finding's severity, whatever the rules read.
     values = [__version__, str(cwd), settings.digest()]

@@ -47,7 +47,7 @@ def all_records(folder: Path) -> dict[str, Any]:
 
 def forget_results(cache: Path) -> None:
     """Remove the kept results and rows, so that the next run reads the records of every file."""
-    for kept in [*cache.glob("*.results.json"), *cache.glob("*.rows.json")]:
+    for kept in [*cache.glob("*.results.json"), *cache.glob("*.rows")]:
         kept.unlink()
 
 

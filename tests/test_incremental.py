@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rarereg import cache, checks, incremental, loader
+from rarereg import checks, incremental, loader
 from rarereg.findings import Finding
 from rarereg.validate import validate
 from tests.conftest import BASE, write_registry
@@ -250,14 +250,14 @@ def _differential(
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many files each incremental run checked again (one number per run that did)."""
     seen: list[int] = []
-    real = incremental._to_recheck
+    real = incremental._Run._to_recheck
 
     def counting(*args: Any) -> set[int]:
         found = real(*args)
         seen.append(len(found))
         return found
 
-    monkeypatch.setattr(incremental, "_to_recheck", counting)
+    monkeypatch.setattr(incremental._Run, "_to_recheck", counting)
     return seen
 
 
@@ -332,7 +332,7 @@ def _results(cache_dir: Path) -> Path:
 
 
 def _rows(cache_dir: Path) -> Path:
-    (found,) = cache_dir.glob("*.rows.json")
+    (found,) = cache_dir.glob("*.rows")
     return found
 
 
@@ -340,16 +340,24 @@ def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:100])
 
 
+def _resealed(path: Path, edit: Callable[[incremental.Kept], None]) -> None:
+    """Change the kept rows and seal them again, as a hostile writer would."""
+    kept = incremental._read(path)
+    assert kept is not None
+    edit(kept)
+    path.write_bytes(kept.encode())
+
+
 def _reseal(path: Path) -> None:
-    whole = cache.read_cache_file(path)
-    assert whole is not None
-    whole["files"]["rows"][0][4] = 7  # a hash that is no text, under a valid seal
-    cache.write_cache_file(path, whole["written_ns"], whole["files"])
+    def spoil(kept: incremental.Kept) -> None:
+        kept.findings["0"] = [[["x"]], 7]  # findings of no shape, under a valid seal
+
+    _resealed(path, spoil)
 
 
 def _bad_seal(path: Path) -> None:
     head, _, body = path.read_bytes().partition(b"\n")
-    path.write_bytes(head + b"\n" + body.replace(b'"hospital"', b'"centre"', 1))
+    path.write_bytes(head + b"\n" + body.replace(b"hospitals/", b"centres/", 1))
 
 
 def _fifo(path: Path) -> None:
@@ -359,26 +367,43 @@ def _fifo(path: Path) -> None:
 
 def _other_version(path: Path) -> None:
     head, _, body = path.read_bytes().partition(b"\n")
-    path.write_bytes(head.replace(b'"format": ', b'"format": 9', 1) + b"\n" + body)
+    path.write_bytes(head.replace(b'"format": [', b'"format": [9', 1) + b"\n" + body)
 
 
 def _other_key(path: Path) -> None:
-    whole = cache.read_cache_file(path)
-    assert whole is not None
-    whole["files"]["key"] = "another"
-    cache.write_cache_file(path, whole["written_ns"], whole["files"])
+    def spoil(kept: incremental.Kept) -> None:
+        kept.key = "another"
+
+    _resealed(path, spoil)
 
 
 def _rows_of_garbage(path: Path) -> None:
-    whole = cache.read_cache_file(path)
-    assert whole is not None
-    whole["files"]["rows"] = [["x"], 1, None]
-    cache.write_cache_file(path, whole["written_ns"], whole["files"])
+    def spoil(kept: incremental.Kept) -> None:
+        kept.lines = b"\n".join([b'["x"]', b"1", b"null", *kept.split()[3:]])
+
+    _resealed(path, spoil)
+
+
+def _too_few_rows(path: Path) -> None:
+    def spoil(kept: incremental.Kept) -> None:
+        kept.lines = b"\n".join(kept.split()[1:])
+
+    _resealed(path, spoil)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 @pytest.mark.parametrize(
-    "spoil", [_truncate, _bad_seal, _reseal, _fifo, _other_version, _other_key, _rows_of_garbage]
+    "spoil",
+    [
+        _truncate,
+        _bad_seal,
+        _reseal,
+        _fifo,
+        _other_version,
+        _other_key,
+        _rows_of_garbage,
+        _too_few_rows,
+    ],
 )
 def test_hostile_rows_mean_a_full_run(
     spoil: Callable[[Path], None], counted: list[int], monkeypatch: pytest.MonkeyPatch
@@ -396,7 +421,7 @@ def test_hostile_rows_mean_a_full_run(
         spoil(_rows(cache_dir))
         ran = list(counted)
         assert warm(root, cache_dir) == cold(root)
-        if spoil is not _reseal:
+        if spoil not in (_reseal, _rows_of_garbage):
             assert counted == ran  # no incremental run got as far as choosing files
         assert warm(root, cache_dir) == cold(root)
 

@@ -1,10 +1,11 @@
 """One edit costs one file: a run's findings from the last run's, when few files changed.
 
-A full run keeps, beside its results, one row per registry file: its size, time and content
-hash, its own findings (reading, parsing, schema), the findings the cross-file checks gave it,
-and what those checks need of it: what it gives other files (the id it claims, a FINESS number,
-ORPHAcodes, each with what their checks read of it) and what it looks up (its id, the ids it
-refers to, its FINESS number and codes).
+A full run keeps, beside its results, what the next run needs to redo only part of its work: each
+file's name, size, time and content hash, its findings (its own: reading, parsing, schema; and
+those the cross-file checks gave it), and one line of summary: what the file gives other files'
+checks (the id it claims, a FINESS number, ORPHAcodes, each with what those checks read of it),
+what it looks up (its id, the ids it refers to, its FINESS number and codes), and its parent
+link if it is a hospital. Summaries are made where the file is parsed and kept in its record.
 
 A later run whose other inputs (version, working folder, settings, schemas, ``sources/``, date)
 are unchanged finds the changed files by size and time (a time too close to the rows' writing
@@ -13,15 +14,21 @@ checks again the files whose findings can change: the changed ones, those that l
 change gave or took away, and, when ids changed hands, those with an unknown reference (its
 "did you mean" chooses among every id). They are checked by the very checkers of a full run
 (the rules declared for the registry stage), over a registry made of them and of every file
-giving what they look up; the rest keep their findings. Anything this does not cover (a
-hospital's parent link changed, a checker it does not know, too many files, rows missing,
-altered or of another version) is a full run.
+giving what they look up; the others keep their findings. A file's summaries are searched as
+text: a token is found where the summaries spell it, and only those lines are read.
+
+Anything this does not cover is a full run: a hospital's parent link changed, a checker the
+summaries are not made for, too many files changed, rows missing, altered or of another version.
 """
 
 from __future__ import annotations
 
+import array
 import datetime as dt
+import functools
+import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,49 +41,59 @@ from rarereg.findings import Finding, Severity
 from rarereg.loader import Entry
 
 COVERED = frozenset({"rarereg.checks:run", "rarereg.diseases:check", "rarereg.label_checks:check"})
-"""The registry-stage checkers whose inputs :func:`_row` records. Any other rule reading the
-registry makes every run a full one, until what it reads is recorded here too."""
+"""The registry-stage checkers whose inputs :func:`summarize` records. Any other rule reading
+the registry makes every run a full one, until what it reads is recorded here too."""
 
+FORMAT = 1
+"""Bump when the kept rows or the summaries change shape (the cache's format counts too)."""
 MIN_LIMIT = 64
 """Always worth it below this many changed (or rechecked) files, whatever the registry's size."""
+_NO_HASH = "-" * 32
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_QUOTE: Callable[[str], str] = json.encoder.encode_basestring
 
-Row = list[Any]
-"""path, kind, size, time, hash, parsed, claimed id, parent link, gives, needs, own, cross."""
-_PATH, _KIND, _SIZE, _NS, _HASH, _PARSED, _CLAIM, _LOOP, _GIVES, _NEEDS, _OWN, _CROSS = range(12)
+Summary = list[Any]
+"""gives ({token: what is read of it}), needs ([token]), parsed, claimed id, [id, parent]."""
+_GIVES, _NEEDS, _PARSED, _CLAIM, _LOOP = range(5)
 
 
 def supported() -> bool:
-    """True when every rule reading other files is run by a checker the rows are made for."""
+    """True when every rule reading other files is run by a checker the summaries are made for."""
     from rarereg.rules import Input, Stage, catalog
 
     used = {r.checker for r in catalog() if r.stage is Stage.REGISTRY or r.inputs & Input.REGISTRY}
     return used <= COVERED
 
 
-def rows_path(root: Path, cache_dir: Path) -> Path:
-    """Where the rows of a registry are kept, beside its kept results."""
-    from rarereg import schemas
-
-    return cache.cache_path(cache_dir, root, schemas.schema_fingerprint(), ".rows.json")
-
-
-def _readers() -> tuple[Callable[[str, dict[str, Any]], list[str]], Callable[..., list[int]]]:
-    """What the checks look up in a file: the ids it refers to, the ORPHAcodes it gives."""
+@functools.cache
+def readers() -> tuple[Callable[[str, dict[str, Any]], list[str]], Callable[..., list[int]]]:
+    """What the checks look up in a file: the ids it refers to, the ORPHAcodes it names."""
     from rarereg import checks, diseases
 
     return checks.references, diseases.codes_given
 
 
-def _row(
-    path: str, kind: str, size: int, ns: int, content_hash: str, entry: Entry, readers: Any
-) -> Row:
-    """One file's row, without its cross-file findings (added once they are known)."""
-    own = cache.findings_to_json(entry.findings) if entry.findings else []
+def summarize(kind: str, entry: Entry, content_hash: str) -> str:
+    """One file's summary, as the line of JSON that is kept (as the encoder would write it)."""
+    gives, needs, parsed, claim, loop = _summary(kind, entry, content_hash)
+    # Written piece by piece with the encoder's own quoting: this runs for every file parsed.
+    quote = _QUOTE
+    return (
+        "[{"
+        + ",".join([f"{quote(k)}:{quote(v)}" for k, v in gives.items()])
+        + "},["
+        + ",".join(map(quote, needs))
+        + ("],true," if parsed else "],false,")
+        + ("null," if claim is None else f"{quote(claim)},")
+        + ("null]" if loop is None else f"[{quote(loop[0])},{quote(loop[1])}]]")
+    )
+
+
+def _summary(kind: str, entry: Entry, content_hash: str) -> Summary:
     if entry.doc is None:
         # An unreadable file still answers a reference to its name (see checks._context).
-        gives = {f"i:{entry.stem}": f"unreadable|{kind}"}
-        return [path, kind, size, ns, content_hash, False, None, None, gives, [], own, []]
-    references, codes_given = readers
+        return [{f"i:{entry.stem}": f"unreadable|{kind}"}, [], False, None, None]
+    references, codes_given = readers()
     data = entry.doc.data
     claim = data.get("id")
     if not isinstance(claim, str):
@@ -89,7 +106,7 @@ def _row(
         # or centre's kind; a campaign's dates and where its end stands (all of it, hashed).
         sort = data.get("kind") if kind in ("network", "centre") else None
         whole = content_hash if kind == "campaign" else None
-        shaped = not own or entry.well_formed
+        shaped = not entry.findings or entry.well_formed
         gives[f"i:{claim}"] = f"{kind}|{shaped:d}|{sort!r}|{whole}"
         needs.append(f"i:{claim}")
     if kind == "hospital":
@@ -107,7 +124,166 @@ def _row(
             if entry.ok:
                 # The first file to name a code sets its name, quoted with its line: all of it.
                 gives.update((f"o:{code}", content_hash) for code in codes)
-    return [path, kind, size, ns, content_hash, True, claim, loop, gives, needs, own, []]
+    return [gives, needs, True, claim, loop]
+
+
+def rows_path(root: Path, cache_dir: Path) -> Path:
+    """Where the rows of a registry are kept, beside its kept results."""
+    from rarereg import schemas
+
+    return cache.cache_path(cache_dir, root, schemas.schema_fingerprint(), ".rows")
+
+
+class Kept:
+    """The rows of a run: per file its path, size and time, hash, findings and summary."""
+
+    __slots__ = ("_split", "findings", "hashes", "key", "lines", "paths", "stats", "written_ns")
+
+    def __init__(
+        self,
+        key: str,
+        paths: bytes,
+        stats: array.array[int],
+        hashes: str,
+        findings: dict[str, list[list[list[Any]]]],
+        lines: bytes,
+        written_ns: int = 0,
+    ) -> None:
+        self.key = key
+        self.paths = paths
+        """Every file's path, one a line, as the listing gives them."""
+        self.stats = stats
+        """Size and time of each file, one after the other."""
+        self.hashes = hashes
+        """The content hashes, 32 characters each (dashes for a file that could not be read)."""
+        self.findings = findings
+        """By file index (as text), only for files with any: [own findings, cross-file ones]."""
+        self.lines = lines
+        """One summary per file, a line each."""
+        self.written_ns = written_ns
+        self._split: list[bytes] | None = None
+
+    def line(self, j: int) -> bytes:
+        """The summary of file ``j`` as kept."""
+        return self.split()[j]
+
+    def split(self) -> list[bytes]:
+        """Every summary line."""
+        if self._split is None:
+            self._split = self.lines.split(b"\n")
+        return self._split
+
+    def summary(self, j: int) -> Summary:
+        """The summary of file ``j``."""
+        value: Summary = json.loads(self.line(j))
+        return value
+
+    def hash(self, j: int) -> str:
+        """The content hash of file ``j`` ("" when it could not be read)."""
+        found = self.hashes[32 * j : 32 * j + 32]
+        return "" if found == _NO_HASH else found
+
+    def givers(self, token: str) -> list[int]:
+        """The files whose summary gives ``token`` (found as text: a key is followed by ':')."""
+        return self._lines_with([_ENCODE(token).encode() + b":"])
+
+    def needers(self, token: str) -> list[int]:
+        """The files whose summary looks ``token`` up (an item of a list: ',' or ']' follows)."""
+        quoted = _ENCODE(token).encode()
+        return self._lines_with([quoted + b",", quoted + b"]"])
+
+    def _lines_with(self, needles: list[bytes]) -> list[int]:
+        blob = self.lines
+        found: set[int] = set()
+        for needle in needles:
+            line, last = 0, 0
+            at = blob.find(needle)
+            while at != -1:
+                line += blob.count(b"\n", last, at)
+                found.add(line)
+                last = at
+                at = blob.find(needle, at + 1)
+        return sorted(found)
+
+    def encode(self) -> bytes:
+        """The file's bytes: a header line (format, time, seal, sizes), then each part."""
+        import zlib
+
+        meta = _ENCODE({"key": self.key, "findings": self.findings}).encode()
+        parts = [meta, self.paths, self.stats.tobytes(), self.hashes.encode(), self.lines]
+        body = b"".join(parts)
+        # The seal finds a torn or altered file, cheaply (a CRC: 8 MB in a few milliseconds);
+        # what the rows say is checked as it is used, and JSON holds no code.
+        header = {
+            "format": [cache.FORMAT, FORMAT, sys.byteorder],
+            "written_ns": self.written_ns,
+            "seal": zlib.crc32(body),
+            "sizes": [len(part) for part in parts],
+        }
+        return json.dumps(header).encode() + b"\n" + body
+
+
+def _read(where: Path) -> Kept | None:
+    """The kept rows, or None when absent, torn, altered or of another version."""
+    import zlib
+
+    try:
+        raw = cache.read_regular(where)
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != [cache.FORMAT, FORMAT, sys.byteorder]
+            or header.get("seal") != zlib.crc32(body)
+            or not isinstance(header.get("written_ns"), int)
+        ):
+            return None
+        parts, at = [], 0
+        for size in header["sizes"]:
+            parts.append(body[at : at + size])
+            at += size
+        meta_text, paths, stats_raw, hashes_raw, lines = parts
+        meta = json.loads(meta_text)
+        stats = array.array("q")
+        stats.frombytes(stats_raw)
+        kept = Kept(
+            meta["key"],
+            paths,
+            stats,
+            hashes_raw.decode("ascii"),
+            meta["findings"],
+            lines,
+            header["written_ns"],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    n = paths.count(b"\n") + 1
+    if not (
+        at == len(body)
+        and isinstance(kept.key, str)
+        and isinstance(kept.findings, dict)
+        and len(stats) == 2 * n
+        and len(kept.hashes) == 32 * n
+        and lines.count(b"\n") == n - 1
+    ):
+        return None
+    return kept
+
+
+def _write(where: Path, kept: Kept) -> None:
+    kept.written_ns = time.time_ns()
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        cache.replace_file(where, kept.encode())
+    except OSError:
+        pass  # a read-only or full disk: the next run is a full one
+
+
+def _paths_and_stats(before: loader.Stamp) -> tuple[bytes, array.array[int]]:
+    """The listing's paths as the rows keep them, and sizes and times one after the other."""
+    paths = "\n".join([path for _, path in before.listing[0]])
+    stats = array.array("q", [x for pair in before.stats for x in pair])
+    return paths.encode("utf-8", "surrogateescape"), stats
 
 
 def keep(
@@ -118,33 +294,32 @@ def keep(
     cross: list[Finding],
 ) -> None:
     """Keep the rows of a full run for the next run; nothing is kept when one does not fit."""
-    files, stats = before.listing[0], before.stats
+    files = before.listing[0]
     entries = loaded.entries
-    if len(entries) != len(files) or not supported():
+    if not files or len(entries) != len(files) or not supported():
         return
+    if any("\n" in path for _, path in files):
+        return  # a name holding a line break: the paths could not be read back
     by_path: dict[str, list[Finding]] = {}
     for f in cross:
         by_path.setdefault(f.path, []).append(f)
-    rows = []
-    readers = _readers()
-    hashes = loaded.hashes
-    for (kind, path), (size, ns), entry in zip(files, stats, entries, strict=True):
+    made = loaded.summaries if len(loaded.summaries) == len(files) else [None] * len(files)
+    lines, hashes, findings = [], [], {}
+    for i, ((kind, path), entry, summary) in enumerate(zip(files, entries, made, strict=True)):
         if entry.findings and any(f.path != entry.path for f in entry.findings):
             return  # a finding placed elsewhere than its file: rows could not hold it
-        row = _row(path, kind, size, ns, hashes.get(path, ""), entry, readers)
-        if by_path:
-            row[_CROSS] = cache.findings_to_json(by_path.pop(entry.path, []))
-        rows.append(row)
-    if not by_path:  # else a cross-file finding on no file: it could not be placed again
-        _write(where, key, rows)
-
-
-def _write(where: Path, key: str, rows: list[Row]) -> None:
-    try:
-        where.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_cache_file(where, time.time_ns(), {"key": key, "rows": rows})
-    except OSError:
-        pass  # a read-only or full disk: the next run is a full one
+        content_hash = loaded.hashes.get(path, "")
+        lines.append(summary or summarize(kind, entry, content_hash))
+        hashes.append(content_hash or _NO_HASH)
+        others = by_path.pop(entry.path, []) if by_path else []
+        if entry.findings or others:
+            own = cache.findings_to_json(entry.findings)
+            findings[str(i)] = [own, cache.findings_to_json(others)]
+    if by_path or any(len(h) != 32 for h in hashes) or any("\n" in line for line in lines):
+        return  # a cross-file finding on no file, or a row that could not be read back
+    paths, stats = _paths_and_stats(before)
+    body = "\n".join(lines).encode()
+    _write(where, Kept(key, paths, stats, "".join(hashes), findings, body))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +327,25 @@ class Outcome:
     """The findings of an incremental run (unsorted, severities as the rules set them)."""
 
     findings: list[Finding]
-    rows: list[Row]
+    kept: Kept
 
     def racy(self, before: loader.Stamp) -> dict[str, str]:
         """Content hashes of the files changed too recently for their time to be trusted."""
         limit = time.time_ns() - cache.RACY_NS
+        if before.newest_ns <= limit:
+            return {}
+        times = self.kept.stats[1::2]
+        files = before.listing[0]
         return {
-            row[_PATH]: row[_HASH]
-            for row, (_, ns) in zip(self.rows, before.stats, strict=True)
-            if ns > limit and row[_HASH]
+            files[i][1]: self.kept.hash(i)
+            for i, ns in enumerate(times)
+            if ns > limit and self.kept.hash(i)
         }
+
+
+def save(where: Path, outcome: Outcome) -> None:
+    """Keep the rows of an incremental run for the next one."""
+    _write(where, outcome.kept)
 
 
 def update(
@@ -176,98 +360,256 @@ def update(
     """The findings after the changes since the kept rows, or None when a full run is needed."""
     if not supported():
         return None
-    kept = cache.read_cache_file(where)
-    if kept is None or not isinstance(kept["files"], dict) or kept["files"].get("key") != key:
-        return None
-    rows = kept["files"].get("rows")
-    if not isinstance(rows, list):
+    kept = _read(where)
+    if kept is None or kept.key != key:
         return None
     try:
-        return _update(rows, kept["written_ns"], before, root, cwd, (today, warn_until))
+        return _Run(kept, before, root, cwd, (today, warn_until)).outcome()
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return None  # rows of another shape than written: not believed
 
 
-def _update(
-    rows: list[Row],
-    written_ns: int,
-    before: loader.Stamp,
-    root: Path,
-    cwd: Path,
-    dates: tuple[dt.date, dt.date],
-) -> Outcome | None:
-    files, listing_findings = before.listing
-    old = {row[_PATH]: row for row in rows}
-    if len(old) != len(rows):
-        return None
-    new: list[Row] = [[]] * len(files)
-    changed, matched = _changed(files, before.stats, old, written_ns, new)
-    limit = max(MIN_LIMIT, len(files) // 20)
-    gone = []
-    if matched < len(old):
-        listed = {path for _, path in files}
-        gone = [row for path, row in old.items() if path not in listed]
-    if len(changed) + len(gone) > limit:
-        return None
-    fresh: dict[int, Entry] = {}
-    readers = _readers()
-    touched: set[str] = set()  # tokens whose givers changed what they give
-    for i in changed:
-        (kind, path), (size, ns) = files[i], before.stats[i]
-        was = old.get(path)
-        same = was[_HASH] if was is not None and was[_KIND] == kind else ""
-        entry, content_hash = loader.read_hashed(kind, path, loader.display_path(path, cwd), same)
-        if entry is None:
-            assert was is not None
-            new[i] = [*was[:_SIZE], size, ns, *was[_HASH:]]  # touched, not changed
-            continue
-        fresh[i] = entry
-        new[i] = _row(path, kind, size, ns, content_hash, entry, readers)
-        if (was[_LOOP] if was is not None else None) != new[i][_LOOP]:
-            return None  # hospitals' parent links form loops across any number of files
-        touched |= _differ(was[_GIVES] if was is not None else {}, new[i][_GIVES])
-    for row in gone:
-        if row[_LOOP] is not None:
-            return None
-        touched |= set(row[_GIVES])
-    recheck = _to_recheck(new, fresh, touched)
-    if len(recheck) > limit:
-        return None
-    found = _check(root, cwd, files, new, fresh, recheck, dates)
-    for i in recheck:
-        new[i] = [*new[i][:_CROSS], cache.findings_to_json(found.get(i, []))]
-    return Outcome(_assemble(files, listing_findings, new, cwd), new)
+class _Run:
+    """One incremental run: the listing now against the kept rows."""
 
-
-def _changed(
-    files: list[tuple[str, str]],
-    stats: list[tuple[int, int]],
-    old: dict[str, Row],
-    written_ns: int,
-    new: list[Row],
-) -> tuple[list[int], int]:
-    """The files whose row cannot be reused, and how many listed files had a row.
-
-    ``new`` is filled with the rows reused.
-    """
-    changed = []
-    matched = 0
-    for i, ((kind, path), (size, ns)) in enumerate(zip(files, stats, strict=True)):
-        row = old.get(path)
-        if row is None:
-            changed.append(i)
-            continue
-        matched += 1
-        if (
-            row[_KIND] == kind
-            and row[_SIZE] == size
-            and row[_NS] == ns
-            and (ns + cache.RACY_NS <= written_ns or cache.same_content(path, row[_HASH] or None))
-        ):
-            new[i] = row
+    def __init__(
+        self,
+        kept: Kept,
+        before: loader.Stamp,
+        root: Path,
+        cwd: Path,
+        dates: tuple[dt.date, dt.date],
+    ) -> None:
+        self.kept, self.before, self.root, self.cwd, self.dates = kept, before, root, cwd, dates
+        self.files = before.listing[0]
+        self.paths, self.stats = _paths_and_stats(before)
+        self.same_names = self.paths == kept.paths
+        self.count = kept.paths.count(b"\n") + 1
+        if self.same_names:
+            self.old = list(range(len(self.files)))
+            self.new_of: dict[int, int] | None = None
         else:
-            changed.append(i)
-    return changed, matched
+            index = {
+                name: j
+                for j, name in enumerate(kept.paths.decode("utf-8", "surrogateescape").split("\n"))
+            }
+            self.old = [index.get(path, -1) for _, path in self.files]
+            self.new_of = {j: i for i, j in enumerate(self.old) if j >= 0}
+        self.fresh: dict[int, Entry] = {}
+        self.summaries: dict[int, Summary] = {}
+        self.lines: dict[int, bytes] = {}
+        self.hashes: dict[int, str] = {}
+        limit = max(MIN_LIMIT, len(self.files) // 20)
+        self.limit = limit
+
+    def new(self, j: int) -> int | None:
+        """The index now of kept file ``j`` (None when it is gone)."""
+        return j if self.new_of is None else self.new_of.get(j)
+
+    def summary(self, i: int) -> Summary:
+        """The summary of file ``i`` (index now)."""
+        return self.summaries[i] if i in self.summaries else self.kept.summary(self.old[i])
+
+    def outcome(self) -> Outcome | None:
+        """The findings now, or None when a full run is needed."""
+        changed = self._changed()
+        gone = []
+        if self.new_of is not None:
+            gone = sorted(set(range(self.count)) - set(self.old))
+        if len(changed) + len(gone) > self.limit:
+            return None
+        touched: set[str] = set()  # tokens whose givers changed what they give
+        for i in changed:
+            (kind, path), j = self.files[i], self.old[i]
+            same = self.kept.hash(j) if j >= 0 else ""
+            shown = loader.display_path(path, self.cwd)
+            entry, content_hash = loader.read_hashed(kind, path, shown, same)
+            self.hashes[i] = content_hash
+            if entry is None:
+                continue  # touched, not changed: its row stands
+            self.fresh[i] = entry
+            self.lines[i] = summarize(kind, entry, content_hash).encode()
+            now = self.summaries[i] = json.loads(self.lines[i])
+            was: Summary = self.kept.summary(j) if j >= 0 else [{}, [], False, None, None]
+            if was[_LOOP] != now[_LOOP]:
+                return None  # hospitals' parent links form loops through any number of files
+            touched |= _differ(was[_GIVES], now[_GIVES])
+        for j in gone:
+            was = self.kept.summary(j)
+            if was[_LOOP] is not None:
+                return None
+            touched |= set(was[_GIVES])
+        recheck = self._to_recheck(touched)
+        if len(recheck) > self.limit:
+            return None
+        found = self._check(recheck)
+        return Outcome(*self._assemble(recheck, found))
+
+    def _changed(self) -> list[int]:
+        """The files whose row cannot be reused: new, or of another size or time, or racy."""
+        kept, stats, old = self.kept, self.stats, self.old
+        if not self.same_names:
+            changed = [
+                i
+                for i, j in enumerate(old)
+                if j < 0
+                or kept.stats[2 * j] != stats[2 * i]
+                or kept.stats[2 * j + 1] != stats[2 * i + 1]
+            ]
+        else:
+            changed = []
+            step = 512  # compared a slice at a time: most slices are equal
+            for start in range(0, len(stats), step):
+                if stats[start : start + step] != kept.stats[start : start + step]:
+                    stop = min(start + step, len(stats)) // 2
+                    changed += [
+                        i
+                        for i in range(start // 2, stop)
+                        if stats[2 * i : 2 * i + 2] != kept.stats[2 * i : 2 * i + 2]
+                    ]
+        if self.before.newest_ns + cache.RACY_NS <= kept.written_ns:
+            return changed
+        # Changed too close to the rows' writing for its time to tell: its content decides.
+        known = set(changed)
+        cutoff = kept.written_ns - cache.RACY_NS
+        for i, ns in enumerate(stats[1::2]):
+            if ns <= cutoff or i in known:
+                continue
+            expected = kept.hash(old[i])
+            if not expected or not cache.same_content(self.files[i][1], expected):
+                changed.append(i)
+        return sorted(changed)
+
+    def _to_recheck(self, touched: set[str]) -> set[int]:
+        """The changed files, and those whose cross-file findings a change may alter."""
+        recheck = set(self.fresh)
+        for token in touched:
+            recheck.update(i for j in self.kept.needers(token) if (i := self.new(j)) is not None)
+        if any(t.startswith("i:") for t in touched):  # the ids of a kind may have changed
+            for j, (_, cross) in self.kept.findings.items():
+                i = self.new(int(j))
+                if i is not None and any(f[2] == "unknown-reference" for f in cross):
+                    recheck.add(i)
+        return recheck
+
+    def _check(self, recheck: set[int]) -> dict[int, list[Finding]]:
+        """The cross-file findings of the files to recheck, by index.
+
+        They are checked over a registry of themselves and every file giving what they look up;
+        when one of them has a parent link, with every hospital that has one (a loop may be
+        long), of which only the link is read.
+        """
+        from rarereg.rules import Stage
+        from rarereg.rules.engine import check_registry, checkers
+
+        assert set(checkers(Stage.REGISTRY)) <= COVERED
+        wanted: set[str] = set()
+        for i in recheck:
+            wanted.update(self.summary(i)[_NEEDS])
+        members = set(recheck)
+        for token in wanted:
+            members.update(k for j in self.kept.givers(token) if (k := self.new(j)) is not None)
+        members.update(i for i in self.fresh if not wanted.isdisjoint(self.summaries[i][_GIVES]))
+        links = {}
+        if any(self.summary(i)[_LOOP] is not None for i in recheck):
+            links = {i: s[_LOOP] for i, s in self._all_summaries() if s[_LOOP] is not None}
+        entries = []
+        shown_of = {}
+        for i in sorted(members | set(links)):
+            (kind, path), shown = self.files[i], loader.display_path(self.files[i][1], self.cwd)
+            if i in self.fresh:
+                entries.append(self.fresh[i])
+            elif i in members:
+                entries.append(loader.read_entry(kind, path, shown))
+            else:  # only its parent link is read: the rest of the file is never looked at
+                data = {"id": links[i][0], "parent": links[i][1]}
+                doc = YamlDoc(data, None, None, (path, shown))
+                entries.append(Entry(kind, _stem(path), shown, doc))
+            if i in recheck:
+                shown_of[shown] = i
+        part = loader.Loaded(self.root, entries, [])
+        part.known_kinds = functools.cache(self._id_kinds)
+        found: dict[int, list[Finding]] = {}
+        for f in check_registry(part, *self.dates):
+            at = shown_of.get(f.path)
+            if at is not None:
+                found.setdefault(at, []).append(f)
+        return found
+
+    def _all_summaries(self) -> list[tuple[int, Summary]]:
+        lines = self.kept.split()
+        return [
+            (i, self.summaries[i] if i in self.summaries else json.loads(lines[j]))
+            for i, j in enumerate(self.old)
+        ]
+
+    def _id_kinds(self) -> dict[str, str]:
+        """The kind of every id of the registry, from the summaries (for "did you mean")."""
+        from rarereg import checks
+
+        parsed, unreadable = [], []
+        for i, summary in self._all_summaries():
+            kind, path = self.files[i]
+            if not summary[_PARSED]:
+                unreadable.append(Entry(kind, _stem(path), path, None))
+                continue
+            claim = summary[_CLAIM]
+            data = {"id": claim} if claim is not None else {}
+            parsed.append(Entry(kind, _stem(path), path, YamlDoc(data, None, None)))
+        return checks.id_kinds(parsed, unreadable)
+
+    def _assemble(
+        self, recheck: set[int], found: dict[int, list[Finding]]
+    ) -> tuple[list[Finding], Kept]:
+        """Every finding, and the rows to keep for the next run."""
+        kept = self.kept
+        findings: dict[int, list[list[list[Any]]]] = {}
+        for j, pair in kept.findings.items():
+            i = self.new(int(j))
+            if i is not None:
+                findings[i] = pair
+        for i in recheck:
+            own = findings.get(i, [[], []])[0]
+            if i in self.fresh:
+                own = cache.findings_to_json(self.fresh[i].findings)
+            cross = cache.findings_to_json(found.get(i, []))
+            if own or cross:
+                findings[i] = [own, cross]
+            else:
+                findings.pop(i, None)
+        out = list(self.before.listing[1])
+        for i in sorted(findings):
+            shown = loader.display_path(self.files[i][1], self.cwd)
+            own, cross = findings[i]
+            out += [Finding(shown, f[0], f[1], f[2], f[3], Severity(f[4])) for f in (*own, *cross)]
+        return out, Kept(
+            kept.key,
+            self.paths,
+            self.stats,
+            self._hashes(),
+            {str(i): pair for i, pair in sorted(findings.items())},
+            self._lines(),
+        )
+
+    def _hashes(self) -> str:
+        kept = self.kept
+        if self.same_names:
+            text = kept.hashes
+            for i, content_hash in self.hashes.items():
+                text = f"{text[: 32 * i]}{content_hash or _NO_HASH}{text[32 * i + 32 :]}"
+            return text
+        return "".join(
+            (self.hashes[i] or _NO_HASH) if i in self.hashes else kept.hashes[32 * j : 32 * j + 32]
+            for i, j in enumerate(self.old)
+        )
+
+    def _lines(self) -> bytes:
+        if self.same_names and not self.fresh:
+            return self.kept.lines
+        lines = self.kept.split()
+        return b"\n".join(
+            self.lines[i] if i in self.fresh else lines[j] for i, j in enumerate(self.old)
+        )
 
 
 def _differ(before: dict[str, str], after: dict[str, str]) -> set[str]:
@@ -275,114 +617,5 @@ def _differ(before: dict[str, str], after: dict[str, str]) -> set[str]:
     return {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
 
 
-def _to_recheck(new: list[Row], fresh: dict[int, Entry], touched: set[str]) -> set[int]:
-    """The changed files, and those whose cross-file findings a change may alter."""
-    recheck = set(fresh)
-    if not touched:
-        return recheck
-    hints = any(t.startswith("i:") for t in touched)  # the ids of a kind may have changed
-    for i, row in enumerate(new):
-        if not touched.isdisjoint(row[_NEEDS]) or (
-            hints and any(f[2] == "unknown-reference" for f in row[_CROSS])
-        ):
-            recheck.add(i)
-    return recheck
-
-
-def _check(
-    root: Path,
-    cwd: Path,
-    files: list[tuple[str, str]],
-    new: list[Row],
-    fresh: dict[int, Entry],
-    recheck: set[int],
-    dates: tuple[dt.date, dt.date],
-) -> dict[int, list[Finding]]:
-    """The cross-file findings of the files to recheck, by index.
-
-    They are checked over a registry of themselves and every file giving what they look up;
-    when one of them has a parent link, with every hospital that has one (a loop may be long).
-    """
-    from rarereg.rules import Stage
-    from rarereg.rules.engine import check_registry, checkers
-
-    assert set(checkers(Stage.REGISTRY)) <= COVERED
-    wanted: set[str] = set()
-    for i in recheck:
-        wanted.update(new[i][_NEEDS])
-    members = set(recheck)
-    links = any(new[i][_LOOP] is not None for i in recheck)
-    proxies = set()
-    for i, row in enumerate(new):
-        if not wanted.isdisjoint(row[_GIVES]):
-            members.add(i)
-        elif links and row[_LOOP] is not None:
-            proxies.add(i)
-    entries = []
-    shown_of = {}
-    for i in sorted(members | proxies):
-        (kind, path), shown = files[i], loader.display_path(files[i][1], cwd)
-        if i in fresh:
-            entries.append(fresh[i])
-        elif i in members:
-            entries.append(loader.read_entry(kind, path, shown))
-        else:  # only its parent link is read: the rest of the file is never looked at
-            data = {"id": new[i][_LOOP][0], "parent": new[i][_LOOP][1]}
-            stem = path.rsplit(os.sep, 1)[-1].removesuffix(".yaml")
-            entries.append(Entry(kind, stem, shown, YamlDoc(data, None, None, (path, shown))))
-        if i in recheck:
-            shown_of[shown] = i
-    part = loader.Loaded(root, entries, [])
-    part.known_kinds = _memo(lambda: _id_kinds(files, new))
-    found: dict[int, list[Finding]] = {}
-    for f in check_registry(part, *dates):
-        at = shown_of.get(f.path)
-        if at is not None:
-            found.setdefault(at, []).append(f)
-    return found
-
-
-def _id_kinds(files: list[tuple[str, str]], new: list[Row]) -> dict[str, str]:
-    """The kind of every id of the registry, from the rows (for "did you mean" hints)."""
-    from rarereg import checks
-
-    parsed, unreadable = [], []
-    for (kind, path), row in zip(files, new, strict=True):
-        stem = path.rsplit(os.sep, 1)[-1].removesuffix(".yaml")
-        if not row[_PARSED]:
-            unreadable.append(Entry(kind, stem, path, None))
-            continue
-        data = {"id": row[_CLAIM]} if row[_CLAIM] is not None else {}
-        parsed.append(Entry(kind, stem, path, YamlDoc(data, None, None)))
-    return checks.id_kinds(parsed, unreadable)
-
-
-def _memo(make: Callable[[], dict[str, str]]) -> Callable[[], dict[str, str]]:
-    made: list[dict[str, str]] = []
-
-    def get() -> dict[str, str]:
-        if not made:
-            made.append(make())
-        return made[0]
-
-    return get
-
-
-def _assemble(
-    files: list[tuple[str, str]], listing: list[Finding], new: list[Row], cwd: Path
-) -> list[Finding]:
-    """Every finding: the listing's, then each file's own and cross-file ones, in file order."""
-    out = list(listing)
-    for (_, path), row in zip(files, new, strict=True):
-        if row[_OWN] or row[_CROSS]:
-            shown = loader.display_path(path, cwd)
-            out += [
-                Finding(shown, f[0], f[1], f[2], f[3], Severity(f[4]))
-                for f in (*row[_OWN], *row[_CROSS])
-            ]
-    return out
-
-
-def save(where: Path, key: str, outcome: Outcome) -> None:
-    """Keep the rows of an incremental run for the next one."""
-    _write(where, key, outcome.rows)
+def _stem(path: str) -> str:
+    return path.rsplit(os.sep, 1)[-1].removesuffix(".yaml")

@@ -79,6 +79,8 @@ class Loaded:
         """Waits until the cache of the files read is written (it may be written meanwhile)."""
         self.hashes: dict[str, str] = {}
         """The content hash of each file as it was read (by file path), where known."""
+        self.summaries: list[str | None] = []
+        """Each file's summary for incremental runs (see incremental), where known."""
         self.known_kinds: Callable[[], dict[str, str]] | None = None
         """The kind of every id of the whole registry, when ``entries`` are only part of it.
 
@@ -503,6 +505,7 @@ def _load(
     store = FileCache.open(cache_dir, root, schemas.schema_fingerprint())
     shown_of = [display_path(path, cwd) for _, path in files]
     entries: list[Entry | None] = [None] * len(files)
+    summaries: list[str | None] = [None] * len(files)
     hits: list[tuple[int, Any]] = []
     todo: list[int] = []
     for i, (_, path) in enumerate(files):
@@ -540,11 +543,12 @@ def _load(
     progress(len(files), len(files))
     for n, i in enumerate(todo):
         kind, path = files[i]
-        size, mtime_ns, content_hash, status, data, found = results[n]
+        size, mtime_ns, content_hash, status, data, found, summary = results[n]
         if status == _SAME_CONTENT:
             hits.append((i, store.get_by_hash(path, content_hash, size, mtime_ns)))
             continue
-        record = Record(size, mtime_ns, content_hash, data, found)
+        record = Record(size, mtime_ns, content_hash, data, found, summary)
+        summaries[i] = summary
         entries[i] = _from_record(kind, path, shown_of[i], record)
         if status == _PARSED:
             store.put(path, record)
@@ -554,6 +558,9 @@ def _load(
     else:
         store.save()
         saved = _saved
+
+    for i, record in hits:
+        summaries[i] = record.summary
 
     def build() -> list[Entry]:
         for i, record in hits:
@@ -566,6 +573,7 @@ def _load(
         (files[i][1], results[n][2]) for n, i in enumerate(todo) if results[n][3] != _UNREADABLE
     )
     loaded.saved = saved
+    loaded.summaries = summaries
     return loaded
 
 
@@ -575,31 +583,35 @@ def _saved() -> None:
 
 def _prepare() -> None:
     """Import the parsers and build the schema validators, before workers are forked."""
-    from rarereg import fastyaml
+    from rarereg import fastyaml, incremental
 
     fastyaml.read(b"id: x\n")
+    incremental.readers()
     for kind in schemas.KINDS:
         schemas.compiled_validator(kind)
 
 
-Checked = tuple[int, int, str, int, dict[str, Any] | None, list[list[Any]]]
-"""One file as a worker returns it: size, time, content hash, status, data, findings."""
+Checked = tuple[int, int, str, int, dict[str, Any] | None, list[list[Any]], str | None]
+"""One file as a worker returns it: size, time, content hash, status, data, findings, summary."""
 _PARSED, _SAME_CONTENT, _UNREADABLE = 0, 1, 2
 
 
 def _check_file(kind: str, path: str, shown: str, store: Any) -> Checked:
     """Read, hash, parse and check one file (in whichever process): only plain values out."""
     from rarereg.cache import digest, findings_to_json
+    from rarereg.incremental import summarize
 
     raw, size, mtime_ns, problem = _read_raw(path, shown)
     if raw is None:
-        return size, mtime_ns, "", _UNREADABLE, None, findings_to_json([problem] if problem else [])
+        found = findings_to_json([problem] if problem else [])
+        return size, mtime_ns, "", _UNREADABLE, None, found, None
     content_hash = digest(raw)
     if not store.empty and store.known_hash(path) == content_hash:  # touched, not changed
-        return size, mtime_ns, content_hash, _SAME_CONTENT, None, []
+        return size, mtime_ns, content_hash, _SAME_CONTENT, None, [], None
     entry = entry_from_bytes(kind, _stem(path), shown, raw, path)
     data = _shared_text(entry.doc.data) if entry.doc is not None else None
-    return size, mtime_ns, content_hash, _PARSED, data, findings_to_json(entry.findings)
+    summary = summarize(kind, entry, content_hash)
+    return size, mtime_ns, content_hash, _PARSED, data, findings_to_json(entry.findings), summary
 
 
 _SHORT = 64
@@ -722,7 +734,7 @@ def entries_from_contents(
         data, found = results[k]
         doc = None if data is None else YamlDoc(data, None, None, None, raw)
         entries[n] = Entry(
-            kind, stem, shown, doc, Record(0, 0, "", data, found).findings_for(shown)
+            kind, stem, shown, doc, Record(0, 0, "", data, found, None).findings_for(shown)
         )
     return [e for e in entries if e is not None]
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarereg import cache, config, incremental, label_checks, loader
+from rarereg import cache, config, label_checks, loader
 from rarereg.findings import Finding, Severity
 from rarereg.rules import Input, by_code
 from rarereg.rules.engine import check_registry
@@ -225,6 +225,8 @@ def run(
     loaded = None
     rows_key = ""
     if kept is None and cache_dir is not None and before is not None:
+        from rarereg import incremental
+
         # Only files changed since the last run, perhaps: check them and what they touch.
         rows_key = results_key(root, cwd, settings, today, warn_until, before, files=False)
         where = incremental.rows_path(root, cache_dir)
@@ -232,7 +234,7 @@ def run(
         if outcome is not None:
             kept = settings.apply(sorted(outcome.findings, key=Finding.sort_key))
             cache.save_results(_results_path(root, cache_dir), key, kept, outcome.racy(before))
-            incremental.save(where, rows_key, outcome)
+            incremental.save(where, outcome)
     if kept is not None and before is not None:
         count, findings = before.count, kept
         if need_entries:
@@ -261,6 +263,8 @@ def run(
             rows_key = rows_key or results_key(
                 root, cwd, settings, today, warn_until, before, files=False
             )
+            from rarereg import incremental
+
             where = incremental.rows_path(root, cache_dir)
             incremental.keep(where, rows_key, before, loaded, cross)
     return Report(root, count, tuple(findings)), loaded

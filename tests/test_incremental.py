@@ -349,10 +349,19 @@ def _resealed(path: Path, edit: Callable[[incremental.Kept], None]) -> None:
 
 
 def _reseal(path: Path) -> None:
-    def spoil(kept: incremental.Kept) -> None:
-        kept.findings["0"] = [[["x"]], 7]  # findings of no shape, under a valid seal
+    kept = incremental._read(path)
+    assert kept is not None
+    incremental._write_findings(path, kept.generation, {"0": [[["x"]], 7]})  # of no shape
 
-    _resealed(path, spoil)
+
+def _other_generation(path: Path) -> None:
+    kept = incremental._read(path)
+    assert kept is not None
+    incremental._write_findings(path, "another run", kept.findings)
+
+
+def _no_findings(path: Path) -> None:
+    incremental._findings_path(path).unlink()
 
 
 def _bad_seal(path: Path) -> None:
@@ -403,6 +412,8 @@ def _too_few_rows(path: Path) -> None:
         _other_key,
         _rows_of_garbage,
         _too_few_rows,
+        _other_generation,
+        _no_findings,
     ],
 )
 def test_hostile_rows_mean_a_full_run(
@@ -540,3 +551,26 @@ def test_edits_that_reach_other_files(
             editor.apply(op, _named(root, target), _named(root, other), pick)
             assert warm(root, cache_dir) == cold(root), (op, target)
         assert counted  # some of them were incremental runs
+
+
+def test_rows_kept_by_the_cache_writer(counted: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry large enough for the rows to be made in the process that writes the cache."""
+    monkeypatch.setattr(loader, "changed_ns", lambda st: st.st_mtime_ns)
+    clock = Clock()
+    with registry_copy() as root:
+        text = (root / "hospitals" / "chu-reims.yaml").read_text(encoding="utf-8")
+        for n in range(loader.PARALLEL_MIN + 20):
+            path = root / "hospitals" / f"h-{n}.yaml"
+            path.write_text(text.replace("chu-reims", f"h-{n}"), encoding="utf-8")
+        for path in root.glob("*/*.yaml"):
+            clock.stamp(path)
+        cache_dir = root.parent / "cache"
+        assert warm(root, cache_dir) == cold(root)
+        editor = Editor(root, clock)
+        editor.apply(
+            "id", root / "hospitals" / "h-7.yaml", root / "hospitals" / "chu-reims.yaml", 0
+        )
+        assert warm(root, cache_dir) == cold(root)
+        editor.apply("reference", root / "centres" / "lupus.yaml", root, 3)
+        assert warm(root, cache_dir) == cold(root)
+        assert len(counted) == 2

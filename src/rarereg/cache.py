@@ -27,7 +27,7 @@ from typing import Any
 from rarereg import __version__
 from rarereg.findings import Finding, Severity
 
-FORMAT = 4
+FORMAT = 3
 """Bump when the shape of a record or the per-file checks change: old caches are ignored."""
 RACY_NS = 2_000_000_000
 """A file modified this close to the cache's own write may have changed unseen: hash it."""
@@ -103,8 +103,6 @@ class Record:
     hash: str
     data: dict[str, Any] | None
     findings: list[list[Any]]
-    summary: str | None = None
-    """What the cross-file checks need of the file, as one line of JSON (see incremental)."""
 
     def findings_for(self, shown: str) -> list[Finding]:
         """The stored findings, placed at the file's current display path."""
@@ -113,16 +111,15 @@ class Record:
 
 def _record(raw: Any) -> Record | None:
     """A record from JSON, or None when it does not have the expected shape."""
-    if not isinstance(raw, list) or len(raw) != 6:
+    if not isinstance(raw, list) or len(raw) != 5:
         return None
-    size, mtime_ns, content_hash, data, findings, summary = raw
+    size, mtime_ns, content_hash, data, findings = raw
     if not (
         isinstance(size, int)
         and isinstance(mtime_ns, int)
         and isinstance(content_hash, str)
         and (data is None or isinstance(data, dict))
         and isinstance(findings, list)
-        and (summary is None or isinstance(summary, str))
     ):
         return None
     for f in findings:
@@ -136,7 +133,7 @@ def _record(raw: Any) -> Record | None:
             and f[4] in ("error", "warning")
         ):
             return None
-    return Record(size, mtime_ns, content_hash, data, findings, summary)
+    return Record(size, mtime_ns, content_hash, data, findings)
 
 
 SHARDS = 64
@@ -244,7 +241,6 @@ class FileCache:
             record.hash,
             record.data,
             record.findings,
-            record.summary,
         ]
 
     def save(self) -> None:
@@ -346,9 +342,7 @@ def load_results(
         return None
     findings = []
     for row in rows:
-        record = (
-            _record([0, 0, "", None, [row[1:]], None]) if isinstance(row, list) and row else None
-        )
+        record = _record([0, 0, "", None, [row[1:]]]) if isinstance(row, list) and row else None
         if record is None or not isinstance(row[0], str):
             return None
         findings.extend(record.findings_for(row[0]))

@@ -58,10 +58,13 @@ def _run(loaded: Loaded) -> list[Finding]:
     findings.extend(_check_ids(parsed))
     ctx = _context(parsed, [e for e in loaded.entries if e.doc is None], loaded.root)
     ctx.known = loaded.known_kinds
+    wanted = loaded.wanted
     for entry in parsed:
         assert entry.doc is not None
         if not entry.well_formed:
             continue  # references in a file that failed its schema may not have the right shape
+        if wanted is not None and entry.path not in wanted:
+            continue  # only there for what the wanted files look up
         findings.extend(_REFERENCE_CHECKS[entry.kind](entry, entry.doc.data, ctx))
         findings.extend(_check_sources(entry, ctx))
     findings.extend(_check_parent_cycles(parsed))

@@ -31,9 +31,8 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rarereg import cache, loader
 from rarereg.document import YamlDoc
@@ -73,10 +72,16 @@ def readers() -> tuple[Callable[[str, dict[str, Any]], list[str]], Callable[...,
     return checks.references, diseases.codes_given
 
 
-def summarize(kind: str, entry: Entry, content_hash: str) -> str:
-    """One file's summary, as the line of JSON that is kept (as the encoder would write it)."""
-    gives, needs, parsed, claim, loop = _summary(kind, entry, content_hash)
-    # Written piece by piece with the encoder's own quoting: this runs for every file parsed.
+def summarize(
+    kind: str, path: str, data: dict[str, Any] | None, findings: list[Any], content_hash: str
+) -> str:
+    """One file's summary, as the line of JSON that is kept (as the encoder would write it).
+
+    ``findings`` are the file's own, as the cache keeps them; ``data`` is None when the file
+    could not be read.
+    """
+    gives, needs, parsed, claim, loop = _summary(kind, path, data, findings, content_hash)
+    # Written piece by piece with the encoder's own quoting: this runs for every file.
     quote = _QUOTE
     return (
         "[{"
@@ -89,12 +94,13 @@ def summarize(kind: str, entry: Entry, content_hash: str) -> str:
     )
 
 
-def _summary(kind: str, entry: Entry, content_hash: str) -> Summary:
-    if entry.doc is None:
+def _summary(
+    kind: str, path: str, data: dict[str, Any] | None, findings: list[Any], content_hash: str
+) -> Summary:
+    if data is None:
         # An unreadable file still answers a reference to its name (see checks._context).
-        return [{f"i:{entry.stem}": f"unreadable|{kind}"}, [], False, None, None]
+        return [{f"i:{_stem(path)}": f"unreadable|{kind}"}, [], False, None, None]
     references, codes_given = readers()
-    data = entry.doc.data
     claim = data.get("id")
     if not isinstance(claim, str):
         claim = None
@@ -102,11 +108,12 @@ def _summary(kind: str, entry: Entry, content_hash: str) -> Summary:
     needs = [f"i:{target}" for target in references(kind, data)]
     loop = None
     if claim is not None:
-        # What others' checks read of a file claiming an id: its kind, its shape, a network's
-        # or centre's kind; a campaign's dates and where its end stands (all of it, hashed).
+        # What others' checks read of a file claiming an id: its kind, its shape (no schema
+        # error), a network's or centre's kind; a campaign's dates and where its end stands
+        # (all of it, hashed).
         sort = data.get("kind") if kind in ("network", "centre") else None
         whole = content_hash if kind == "campaign" else None
-        shaped = not entry.findings or entry.well_formed
+        shaped = not any(f[2] == "schema" and f[4] == "error" for f in findings)
         gives[f"i:{claim}"] = f"{kind}|{shaped:d}|{sort!r}|{whole}"
         needs.append(f"i:{claim}")
     if kind == "hospital":
@@ -121,27 +128,42 @@ def _summary(kind: str, entry: Entry, content_hash: str) -> Summary:
         codes = codes_given(data)
         if codes:
             needs += [f"o:{code}" for code in codes]
-            if entry.ok:
+            if not any(f[4] == "error" for f in findings):
                 # The first file to name a code sets its name, quoted with its line: all of it.
                 gives.update((f"o:{code}", content_hash) for code in codes)
     return [gives, needs, True, claim, loop]
 
 
 def rows_path(root: Path, cache_dir: Path) -> Path:
-    """Where the rows of a registry are kept, beside its kept results."""
+    """Where the rows of a registry are kept, beside its kept results (and their findings)."""
     from rarereg import schemas
 
     return cache.cache_path(cache_dir, root, schemas.schema_fingerprint(), ".rows")
 
 
+def _findings_path(rows: Path) -> Path:
+    return rows.with_name(rows.name + "-findings.json")
+
+
 class Kept:
     """The rows of a run: per file its path, size and time, hash, findings and summary."""
 
-    __slots__ = ("_split", "findings", "hashes", "key", "lines", "paths", "stats", "written_ns")
+    __slots__ = (
+        "_split",
+        "findings",
+        "generation",
+        "hashes",
+        "key",
+        "lines",
+        "paths",
+        "stats",
+        "written_ns",
+    )
 
     def __init__(
         self,
         key: str,
+        generation: str,
         paths: bytes,
         stats: array.array[int],
         hashes: str,
@@ -150,6 +172,8 @@ class Kept:
         written_ns: int = 0,
     ) -> None:
         self.key = key
+        self.generation = generation
+        """The key of the run's results: its findings are kept apart, under the same one."""
         self.paths = paths
         """Every file's path, one a line, as the listing gives them."""
         self.stats = stats
@@ -209,7 +233,7 @@ class Kept:
         """The file's bytes: a header line (format, time, seal, sizes), then each part."""
         import zlib
 
-        meta = _ENCODE({"key": self.key, "findings": self.findings}).encode()
+        meta = _ENCODE({"key": self.key, "generation": self.generation}).encode()
         parts = [meta, self.paths, self.stats.tobytes(), self.hashes.encode(), self.lines]
         body = b"".join(parts)
         # The seal finds a torn or altered file, cheaply (a CRC: 8 MB in a few milliseconds);
@@ -224,7 +248,11 @@ class Kept:
 
 
 def _read(where: Path) -> Kept | None:
-    """The kept rows, or None when absent, torn, altered or of another version."""
+    """The kept rows, or None when absent, torn, altered or of another version.
+
+    The rows and their findings are two files (the rows are written while the checks run, the
+    findings after): both must be of the same run.
+    """
     import zlib
 
     try:
@@ -246,12 +274,14 @@ def _read(where: Path) -> Kept | None:
         meta = json.loads(meta_text)
         stats = array.array("q")
         stats.frombytes(stats_raw)
+        findings = json.loads(cache.read_regular(_findings_path(where)))
         kept = Kept(
             meta["key"],
+            meta["generation"],
             paths,
             stats,
             hashes_raw.decode("ascii"),
-            meta["findings"],
+            findings["findings"],
             lines,
             header["written_ns"],
         )
@@ -261,6 +291,8 @@ def _read(where: Path) -> Kept | None:
     if not (
         at == len(body)
         and isinstance(kept.key, str)
+        and isinstance(kept.generation, str)
+        and findings.get("generation") == kept.generation
         and isinstance(kept.findings, dict)
         and len(stats) == 2 * n
         and len(kept.hashes) == 32 * n
@@ -279,6 +311,15 @@ def _write(where: Path, kept: Kept) -> None:
         pass  # a read-only or full disk: the next run is a full one
 
 
+def _write_findings(where: Path, generation: str, findings: dict[str, Any]) -> None:
+    text = _ENCODE({"generation": generation, "findings": findings})
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        cache.replace_file(_findings_path(where), text)
+    except OSError:
+        pass
+
+
 def _paths_and_stats(before: loader.Stamp) -> tuple[bytes, array.array[int]]:
     """The listing's paths as the rows keep them, and sizes and times one after the other."""
     paths = "\n".join([path for _, path in before.listing[0]])
@@ -286,44 +327,53 @@ def _paths_and_stats(before: loader.Stamp) -> tuple[bytes, array.array[int]]:
     return paths.encode("utf-8", "surrogateescape"), stats
 
 
-def keep(
-    where: Path,
-    key: str,
-    before: loader.Stamp,
-    loaded: loader.Loaded,
-    cross: list[Finding],
-) -> None:
-    """Keep the rows of a full run for the next run; nothing is kept when one does not fit."""
+def keeper(
+    where: Path, key: str, generation: str, before: loader.Stamp
+) -> Callable[[list[loader.Plain]], None] | None:
+    """What keeps the rows of a full run, given its files as the cache keeps them.
+
+    It runs in the process that writes the cache, while this one checks; the findings are kept
+    after (:func:`keep_findings`). None when rows cannot describe this registry.
+    """
     files = before.listing[0]
-    entries = loaded.entries
-    if not files or len(entries) != len(files) or not supported():
-        return
-    if any("\n" in path for _, path in files):
-        return  # a name holding a line break: the paths could not be read back
+    if not files or not supported() or any("\n" in path for _, path in files):
+        return None
+    readers()  # imported here, once, before the cache's writer is forked
+
+    def keep(plain: list[loader.Plain]) -> None:
+        lines, hashes = [], []
+        for (kind, path), (data, findings, content_hash) in zip(files, plain, strict=True):
+            lines.append(summarize(kind, path, data, findings, content_hash))
+            hashes.append(content_hash or _NO_HASH)
+        if any(len(h) != 32 for h in hashes) or any("\n" in line for line in lines):
+            return  # a row that could not be read back
+        paths, stats = _paths_and_stats(before)
+        body = "\n".join(lines).encode()
+        _write(where, Kept(key, generation, paths, stats, "".join(hashes), {}, body))
+
+    return keep
+
+
+def keep_findings(
+    where: Path, generation: str, loaded: loader.Loaded, cross: list[Finding]
+) -> None:
+    """Keep the findings of a full run, by file, beside its rows (written meanwhile)."""
     by_path: dict[str, list[Finding]] = {}
     for f in cross:
         by_path.setdefault(f.path, []).append(f)
-    made = loaded.summaries if len(loaded.summaries) == len(files) else [None] * len(files)
-    lines, hashes, findings = [], [], {}
-    for i, ((kind, path), entry, summary) in enumerate(zip(files, entries, made, strict=True)):
+    findings = {}
+    for i, entry in enumerate(loaded.entries):
         if entry.findings and any(f.path != entry.path for f in entry.findings):
             return  # a finding placed elsewhere than its file: rows could not hold it
-        content_hash = loaded.hashes.get(path, "")
-        lines.append(summary or summarize(kind, entry, content_hash))
-        hashes.append(content_hash or _NO_HASH)
         others = by_path.pop(entry.path, []) if by_path else []
         if entry.findings or others:
             own = cache.findings_to_json(entry.findings)
             findings[str(i)] = [own, cache.findings_to_json(others)]
-    if by_path or any(len(h) != 32 for h in hashes) or any("\n" in line for line in lines):
-        return  # a cross-file finding on no file, or a row that could not be read back
-    paths, stats = _paths_and_stats(before)
-    body = "\n".join(lines).encode()
-    _write(where, Kept(key, paths, stats, "".join(hashes), findings, body))
+    if not by_path:  # else a cross-file finding on no file: it could not be placed again
+        _write_findings(where, generation, findings)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The findings of an incremental run (unsorted, severities as the rules set them)."""
 
     findings: list[Finding]
@@ -343,9 +393,11 @@ class Outcome:
         }
 
 
-def save(where: Path, outcome: Outcome) -> None:
-    """Keep the rows of an incremental run for the next one."""
+def save(where: Path, generation: str, outcome: Outcome) -> None:
+    """Keep the rows and findings of an incremental run for the next one."""
+    outcome.kept.generation = generation
     _write(where, outcome.kept)
+    _write_findings(where, generation, outcome.kept.findings)
 
 
 def update(
@@ -428,7 +480,9 @@ class _Run:
             if entry is None:
                 continue  # touched, not changed: its row stands
             self.fresh[i] = entry
-            self.lines[i] = summarize(kind, entry, content_hash).encode()
+            data = entry.doc.data if entry.doc is not None else None
+            own = cache.findings_to_json(entry.findings)
+            self.lines[i] = summarize(kind, path, data, own, content_hash).encode()
             now = self.summaries[i] = json.loads(self.lines[i])
             was: Summary = self.kept.summary(j) if j >= 0 else [{}, [], False, None, None]
             if was[_LOOP] != now[_LOOP]:
@@ -529,6 +583,7 @@ class _Run:
                 shown_of[shown] = i
         part = loader.Loaded(self.root, entries, [])
         part.known_kinds = functools.cache(self._id_kinds)
+        part.wanted = frozenset(shown_of)
         found: dict[int, list[Finding]] = {}
         for f in check_registry(part, *self.dates):
             at = shown_of.get(f.path)
@@ -584,6 +639,7 @@ class _Run:
             out += [Finding(shown, f[0], f[1], f[2], f[3], Severity(f[4])) for f in (*own, *cross)]
         return out, Kept(
             kept.key,
+            "",
             self.paths,
             self.stats,
             self._hashes(),

@@ -79,8 +79,12 @@ class Loaded:
         """Waits until the cache of the files read is written (it may be written meanwhile)."""
         self.hashes: dict[str, str] = {}
         """The content hash of each file as it was read (by file path), where known."""
-        self.summaries: list[str | None] = []
-        """Each file's summary for incremental runs (see incremental), where known."""
+        self.wanted: frozenset[str] | None = None
+        """The display paths whose findings are wanted (None: all), when only part is checked.
+
+        The other files are there for what the wanted ones look up: their own references need
+        not be followed.
+        """
         self.known_kinds: Callable[[], dict[str, str]] | None = None
         """The kind of every id of the whole registry, when ``entries`` are only part of it.
 
@@ -478,15 +482,17 @@ def load(
     listing: Listing | None = None,
     stats: list[tuple[int, int]] | None = None,
     progress: Progress | None = None,
+    background: Callable[[list[Plain]], None] | None = None,
 ) -> Loaded:
     """Read every file of the registry at ``root``; with ``cache_dir``, reuse unchanged files.
 
     ``listing`` is the result of :func:`list_files` when the caller already has it, and
     ``stats`` each of its files' size and time (from a :class:`Stamp`); ``progress`` is called
-    as files are done.
+    as files are done. ``background`` is given every file as the cache keeps it, after the
+    cache is written and, on a large registry, in the process that writes it.
     """
     with gcpause.paused():
-        return _load(root, cwd, cache_dir, listing, stats, progress or _no_progress)
+        return _load(root, cwd, cache_dir, listing, stats, progress or _no_progress, background)
 
 
 def _load(
@@ -496,6 +502,7 @@ def _load(
     listing: Listing | None,
     stats: list[tuple[int, int]] | None,
     progress: Progress,
+    background: Callable[[list[Plain]], None] | None = None,
 ) -> Loaded:
     from rarereg import shares
     from rarereg.cache import FileCache, Record
@@ -505,7 +512,6 @@ def _load(
     store = FileCache.open(cache_dir, root, schemas.schema_fingerprint())
     shown_of = [display_path(path, cwd) for _, path in files]
     entries: list[Entry | None] = [None] * len(files)
-    summaries: list[str | None] = [None] * len(files)
     hits: list[tuple[int, Any]] = []
     todo: list[int] = []
     for i, (_, path) in enumerate(files):
@@ -543,24 +549,32 @@ def _load(
     progress(len(files), len(files))
     for n, i in enumerate(todo):
         kind, path = files[i]
-        size, mtime_ns, content_hash, status, data, found, summary = results[n]
+        size, mtime_ns, content_hash, status, data, found = results[n]
         if status == _SAME_CONTENT:
             hits.append((i, store.get_by_hash(path, content_hash, size, mtime_ns)))
             continue
-        record = Record(size, mtime_ns, content_hash, data, found, summary)
-        summaries[i] = summary
+        record = Record(size, mtime_ns, content_hash, data, found)
         entries[i] = _from_record(kind, path, shown_of[i], record)
         if status == _PARSED:
             store.put(path, record)
-    if len(todo) >= PARALLEL_MIN:
-        # Many records to write: a forked process writes them while this one checks.
-        saved = shares.in_background(store.save)
-    else:
-        store.save()
-        saved = _saved
-
+    plain: list[Plain] = [(None, [], "")] * len(files)
     for i, record in hits:
-        summaries[i] = record.summary
+        plain[i] = (record.data, record.findings, record.hash)
+    for n, i in enumerate(todo):
+        if results[n][3] != _SAME_CONTENT:
+            plain[i] = (results[n][4], results[n][5], results[n][2])
+
+    def persist() -> None:
+        store.save()
+        if background is not None:
+            background(plain)
+
+    if len(todo) >= PARALLEL_MIN or (background is not None and len(files) >= PARALLEL_MIN):
+        # Much to write: a forked process writes it while this one checks.
+        saved = shares.in_background(persist)
+    else:
+        persist()
+        saved = _saved
 
     def build() -> list[Entry]:
         for i, record in hits:
@@ -573,8 +587,11 @@ def _load(
         (files[i][1], results[n][2]) for n, i in enumerate(todo) if results[n][3] != _UNREADABLE
     )
     loaded.saved = saved
-    loaded.summaries = summaries
     return loaded
+
+
+Plain = tuple[dict[str, Any] | None, list[list[Any]], str]
+"""One file as the cache keeps it: its data (None if unreadable), findings, content hash."""
 
 
 def _saved() -> None:
@@ -583,35 +600,31 @@ def _saved() -> None:
 
 def _prepare() -> None:
     """Import the parsers and build the schema validators, before workers are forked."""
-    from rarereg import fastyaml, incremental
+    from rarereg import fastyaml
 
     fastyaml.read(b"id: x\n")
-    incremental.readers()
     for kind in schemas.KINDS:
         schemas.compiled_validator(kind)
 
 
-Checked = tuple[int, int, str, int, dict[str, Any] | None, list[list[Any]], str | None]
-"""One file as a worker returns it: size, time, content hash, status, data, findings, summary."""
+Checked = tuple[int, int, str, int, dict[str, Any] | None, list[list[Any]]]
+"""One file as a worker returns it: size, time, content hash, status, data, findings."""
 _PARSED, _SAME_CONTENT, _UNREADABLE = 0, 1, 2
 
 
 def _check_file(kind: str, path: str, shown: str, store: Any) -> Checked:
     """Read, hash, parse and check one file (in whichever process): only plain values out."""
     from rarereg.cache import digest, findings_to_json
-    from rarereg.incremental import summarize
 
     raw, size, mtime_ns, problem = _read_raw(path, shown)
     if raw is None:
-        found = findings_to_json([problem] if problem else [])
-        return size, mtime_ns, "", _UNREADABLE, None, found, None
+        return size, mtime_ns, "", _UNREADABLE, None, findings_to_json([problem] if problem else [])
     content_hash = digest(raw)
     if not store.empty and store.known_hash(path) == content_hash:  # touched, not changed
-        return size, mtime_ns, content_hash, _SAME_CONTENT, None, [], None
+        return size, mtime_ns, content_hash, _SAME_CONTENT, None, []
     entry = entry_from_bytes(kind, _stem(path), shown, raw, path)
     data = _shared_text(entry.doc.data) if entry.doc is not None else None
-    summary = summarize(kind, entry, content_hash)
-    return size, mtime_ns, content_hash, _PARSED, data, findings_to_json(entry.findings), summary
+    return size, mtime_ns, content_hash, _PARSED, data, findings_to_json(entry.findings)
 
 
 _SHORT = 64
@@ -734,7 +747,7 @@ def entries_from_contents(
         data, found = results[k]
         doc = None if data is None else YamlDoc(data, None, None, None, raw)
         entries[n] = Entry(
-            kind, stem, shown, doc, Record(0, 0, "", data, found, None).findings_for(shown)
+            kind, stem, shown, doc, Record(0, 0, "", data, found).findings_for(shown)
         )
     return [e for e in entries if e is not None]
 

@@ -223,23 +223,28 @@ def run(
     )
     kept = _kept_findings(root, cache_dir, before, key)
     loaded = None
-    rows_key = ""
+    rows = None  # where the rows of incremental runs are kept, and under which key
     if kept is None and cache_dir is not None and before is not None:
         from rarereg import incremental
 
         # Only files changed since the last run, perhaps: check them and what they touch.
         rows_key = results_key(root, cwd, settings, today, warn_until, before, files=False)
-        where = incremental.rows_path(root, cache_dir)
-        outcome = incremental.update(where, rows_key, root, before, cwd, today, warn_until)
+        rows = incremental.rows_path(root, cache_dir), rows_key
+        outcome = incremental.update(*rows, root, before, cwd, today, warn_until)
         if outcome is not None:
             kept = settings.apply(sorted(outcome.findings, key=Finding.sort_key))
             cache.save_results(_results_path(root, cache_dir), key, kept, outcome.racy(before))
-            incremental.save(where, outcome)
+            incremental.save(rows[0], key, outcome)
     if kept is not None and before is not None:
         count, findings = before.count, kept
         if need_entries:
             loaded = loader.load(root, cwd, cache_dir, before.listing, before.stats)
     else:
+        keeper = None
+        if rows is not None and before is not None:
+            from rarereg import incremental
+
+            keeper = incremental.keeper(*rows, key, before)
         # The stamp's sizes and times are what the results will be kept under: the files are
         # looked up in the cache by them too, so both describe the same state.
         loaded = loader.load(
@@ -249,24 +254,22 @@ def run(
             before.listing if before else None,
             before.stats if before else None,
             progress,
+            background=keeper,
         )
         count = loaded.count
         cross = check_registry(loaded, today, warn_until)
         findings = settings.apply(_all_findings(loaded, cross))
-        loaded.saved()  # the cache is whole before the results that rely on it are kept
+        loaded.saved()  # the cache (and rows) are whole before the results that rely on them
         if cache_dir is not None and before is not None:
             # Kept under the stamp taken before reading: a file that changed during the run
             # has a newer time than that stamp records, so the next run will not match it.
             cache.save_results(
                 _results_path(root, cache_dir), key, findings, racy_hashes(before, loaded)
             )
-            rows_key = rows_key or results_key(
-                root, cwd, settings, today, warn_until, before, files=False
-            )
-            from rarereg import incremental
+            if rows is not None and keeper is not None:
+                from rarereg import incremental
 
-            where = incremental.rows_path(root, cache_dir)
-            incremental.keep(where, rows_key, before, loaded, cross)
+                incremental.keep_findings(rows[0], key, loaded, cross)
     return Report(root, count, tuple(findings)), loaded
 
 

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rarereg import checks, incremental, loader
+from rarereg import cache, checks, incremental, loader
 from rarereg.findings import Finding
 from rarereg.validate import validate
 from tests.conftest import BASE, write_registry
@@ -67,10 +67,13 @@ def _data() -> dict[str, dict[str, dict[str, Any]]]:
 
 
 class Clock:
-    """Gives each write its own modification time, far in the past (so times are trusted)."""
+    """Gives each write its own modification time, later than any status change.
+
+    A file's time is the later of the two; with :func:`trust_times`, it alone tells changes.
+    """
 
     def __init__(self) -> None:
-        self.now = 1_600_000_000_000_000_000
+        self.now = 4_100_000_000_000_000_000  # in 2099
 
     def stamp(self, path: Path) -> None:
         """Give the file the next time."""
@@ -246,6 +249,11 @@ def _differential(
         used.append(True)
 
 
+def trust_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Times are trusted however recent (no file is in the racy window): the clock decides."""
+    monkeypatch.setattr(cache, "RACY_NS", -(10**19))
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many files each incremental run checked again (one number per run that did)."""
@@ -271,7 +279,7 @@ def test_edits_by_time_give_the_findings_of_a_cold_run(
     edits: list[tuple[str, int, int, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Files trusted by size and time (old enough): every edit is seen, findings match."""
-    monkeypatch.setattr(loader, "changed_ns", lambda st: st.st_mtime_ns)
+    trust_times(monkeypatch)
     _differential(edits, Clock(), [])
 
 
@@ -290,7 +298,7 @@ def test_edits_in_the_racy_window_give_the_findings_of_a_cold_run(
 
 def test_one_edit_checks_one_file(counted: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     """A name edited: only that file is parsed and checked again; a new id: its referrers too."""
-    monkeypatch.setattr(loader, "changed_ns", lambda st: st.st_mtime_ns)
+    trust_times(monkeypatch)
     clock = Clock()
     with registry_copy() as root:
         cache_dir = root.parent / "cache"
@@ -420,7 +428,7 @@ def test_hostile_rows_mean_a_full_run(
     spoil: Callable[[Path], None], counted: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows that do not check out are never believed: a full run, the same findings."""
-    monkeypatch.setattr(loader, "changed_ns", lambda st: st.st_mtime_ns)
+    trust_times(monkeypatch)
     clock = Clock()
     with registry_copy() as root:
         cache_dir = root.parent / "cache"
@@ -539,7 +547,7 @@ def test_edits_that_reach_other_files(
     """Edits whose findings fall on other files: the same findings as a cold run, each time."""
     clock = Clock() if clocked else None
     if clocked:
-        monkeypatch.setattr(loader, "changed_ns", lambda st: st.st_mtime_ns)
+        trust_times(monkeypatch)
     with registry_copy() as root:
         cache_dir = root.parent / "cache"
         if clock is not None:
@@ -555,7 +563,7 @@ def test_edits_that_reach_other_files(
 
 def test_rows_kept_by_the_cache_writer(counted: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     """A registry large enough for the rows to be made in the process that writes the cache."""
-    monkeypatch.setattr(loader, "changed_ns", lambda st: st.st_mtime_ns)
+    trust_times(monkeypatch)
     clock = Clock()
     with registry_copy() as root:
         text = (root / "hospitals" / "chu-reims.yaml").read_text(encoding="utf-8")

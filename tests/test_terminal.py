@@ -63,7 +63,13 @@ def test_installed_command_exits_with_the_commands_status(registry: Path, tmp_pa
     ids = sorted({row["id"] for row in json.loads(listed.stdout)})
     assert ids == ["ccmr-lupus-lille", "cracmo", "lupus"]
     # The cache is written by a background process the exit waits for: the next run is warm.
-    assert sorted(p.suffix for p in (tmp_path / "cache").iterdir()) == [".d", ".json", ".json"]
+    assert sorted(p.name.split(".", 1)[1] for p in (tmp_path / "cache").iterdir()) == [
+        "d",
+        "results.json",
+        "rows",
+        "rows-findings.json",
+        "snapshot.json",
+    ]
     (registry / "centres" / "lupus.yaml").write_text("id: [\n")
     assert rarereg("validate", "-r", str(registry)).returncode == 1
     assert rarereg("list", "--no-such-option").returncode == 2

@@ -91,7 +91,7 @@ class Editor:
 
     def files(self) -> list[Path]:
         """The registry's files, in path order."""
-        return sorted(self.root.glob("*/*.yaml"))
+        return sorted(p for p in self.root.glob("*/*.yaml") if p.is_file())
 
     def write(self, path: Path, text: str) -> None:
         """Write a file and give it its time."""
@@ -162,6 +162,11 @@ class Editor:
             self.change(path, lambda d: d.update(diseases=[item]))
         elif op == "schema":
             self.change(path, lambda d: d.pop("name", None))
+        elif op == "fifo" and hasattr(os, "mkfifo"):
+            path.unlink()
+            os.mkfifo(path)  # listed as a special file, never read
+        elif op == "stray":
+            self.write(self.root / f"{stem}.yaml", path.read_text(encoding="utf-8"))
 
 
 def _set(data: dict[str, Any], key: str, value: Any) -> None:
@@ -200,6 +205,8 @@ OPS = [
     "dates",
     "disease",
     "schema",
+    "fifo",
+    "stray",
 ]
 
 steps = st.lists(

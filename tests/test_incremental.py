@@ -379,6 +379,21 @@ def _no_findings(path: Path) -> None:
     incremental._findings_path(path).unlink()
 
 
+def _journal_cut(path: Path) -> None:
+    _truncate(incremental._journal_path(path))
+
+
+def _journal_elsewhere(path: Path) -> None:
+    journal = incremental._journal_path(path)
+    journal.write_bytes(journal.read_bytes().replace(b'"base":"', b'"base":"x', 1))
+
+
+def _journal_of_garbage(path: Path) -> None:
+    incremental._write_journal(path, "x", "y", {0: [1, 2, "3", "4", 5]})
+    kept = incremental._read(path)  # the rows alone, as written whole
+    assert kept is None  # their findings are of the journal's run: not these rows'
+
+
 def _bad_seal(path: Path) -> None:
     head, _, body = path.read_bytes().partition(b"\n")
     path.write_bytes(head + b"\n" + body.replace(b"hospitals/", b"centres/", 1))
@@ -429,6 +444,9 @@ def _too_few_rows(path: Path) -> None:
         _too_few_rows,
         _other_generation,
         _no_findings,
+        _journal_cut,
+        _journal_elsewhere,
+        _journal_of_garbage,
     ],
 )
 def test_hostile_rows_mean_a_full_run(
@@ -444,6 +462,8 @@ def test_hostile_rows_mean_a_full_run(
         warm(root, cache_dir)
         editor = Editor(root, clock)
         editor.apply("id", root / "hospitals" / "chu-reims.yaml", root, 1)
+        assert warm(root, cache_dir) == cold(root)  # incremental: its rows in a journal
+        editor.apply("field", root / "hospitals" / "chu-lille.yaml", root, 1)
         spoil(_rows(cache_dir))
         ran = list(counted)
         assert warm(root, cache_dir) == cold(root)
@@ -589,3 +609,35 @@ def test_rows_kept_by_the_cache_writer(counted: list[int], monkeypatch: pytest.M
         editor.apply("reference", root / "centres" / "lupus.yaml", root, 3)
         assert warm(root, cache_dir) == cold(root)
         assert len(counted) == 2
+
+
+def test_a_few_edits_leave_the_rows_alone(
+    counted: list[int], parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits of a few files go to a journal: the rows (megabytes, at scale) are not rewritten."""
+    trust_times(monkeypatch)
+    clock = Clock()
+    with registry_copy() as root:
+        cache_dir = root.parent / "cache"
+        for path in root.glob("*/*.yaml"):
+            clock.stamp(path)
+        warm(root, cache_dir)
+        rows = _rows(cache_dir)
+        written = rows.stat().st_ino, rows.stat().st_mtime_ns
+        editor = Editor(root, clock)
+        for op, name in [("field", "chu-reims"), ("id", "chu-lille"), ("field", "lupus")]:
+            editor.apply(op, _named(root, name), root / "hospitals" / "ap-hp.yaml", 0)
+            assert warm(root, cache_dir) == cold(root)
+            assert (rows.stat().st_ino, rows.stat().st_mtime_ns) == written
+        assert incremental._journal_path(rows).exists()
+        editor.apply("field", _named(root, "cracmo"), root, 0)
+        parses.clear()
+        findings = warm(root, cache_dir)
+        # The edited file and the network it looks up; those in the journal are taken from it.
+        assert parses == ["cracmo", "fimatho"]
+        assert findings == cold(root)
+        editor.apply("delete", _named(root, "cracmo"), root, 0)  # the paths change: written whole
+        assert warm(root, cache_dir) == cold(root)
+        assert (rows.stat().st_ino, rows.stat().st_mtime_ns) != written
+        assert not incremental._journal_path(rows).exists()
+        assert len(counted) == 5

@@ -24,9 +24,12 @@ summaries are not made for, too many files changed, rows missing, altered or of 
 from __future__ import annotations
 
 import array
+import contextlib
 import datetime as dt
 import functools
+import itertools
 import json
+import operator
 import os
 import sys
 import time
@@ -150,9 +153,11 @@ class Kept:
 
     __slots__ = (
         "_split",
+        "base",
         "findings",
         "generation",
         "hashes",
+        "journal",
         "key",
         "lines",
         "paths",
@@ -186,6 +191,27 @@ class Kept:
         """One summary per file, a line each."""
         self.written_ns = written_ns
         self._split: list[bytes] | None = None
+        self.base = generation
+        """The generation of the rows file whole; the journal says what changed since."""
+        self.journal: dict[int, list[Any]] = {}
+        """By file index: [size, time, hash, summary line, written] of rows changed since."""
+
+    def written(self, j: int) -> int:
+        """When row ``j`` was written (its time is trusted only when older than that)."""
+        entry = self.journal.get(j)
+        return self.written_ns if entry is None else int(entry[4])
+
+    def apply(self, journal: dict[int, list[Any]]) -> None:
+        """The rows changed since the whole file was written, in place of theirs."""
+        lines = self.split()
+        hashes = [self.hashes[i : i + 32] for i in range(0, len(self.hashes), 32)]
+        for j, (size, ns, content_hash, line, _) in journal.items():
+            self.stats[2 * j], self.stats[2 * j + 1] = size, ns
+            hashes[j] = content_hash
+            lines[j] = line.encode()
+        self.hashes = "".join(hashes)
+        self.lines = b"\n".join(lines)
+        self.journal = journal
 
     def line(self, j: int) -> bytes:
         """The summary of file ``j`` as kept."""
@@ -257,8 +283,9 @@ def _read(where: Path) -> Kept | None:
 
     try:
         raw = cache.read_regular(where)
-        head, _, body = raw.partition(b"\n")
-        header = json.loads(head)
+        start = raw.index(b"\n") + 1
+        header = json.loads(raw[:start])
+        body = memoryview(raw)[start:]  # the parts are read in place: megabytes, not copied
         if (
             not isinstance(header, dict)
             or header.get("format") != [cache.FORMAT, FORMAT, sys.byteorder]
@@ -270,8 +297,9 @@ def _read(where: Path) -> Kept | None:
         for size in header["sizes"]:
             parts.append(body[at : at + size])
             at += size
-        meta_text, paths, stats_raw, hashes_raw, lines = parts
-        meta = json.loads(meta_text)
+        meta_text, paths_view, stats_raw, hashes_raw, lines_view = parts
+        meta = json.loads(bytes(meta_text))
+        paths, lines = bytes(paths_view), bytes(lines_view)
         stats = array.array("q")
         stats.frombytes(stats_raw)
         findings = json.loads(cache.read_regular(_findings_path(where)))
@@ -280,7 +308,7 @@ def _read(where: Path) -> Kept | None:
             meta["generation"],
             paths,
             stats,
-            hashes_raw.decode("ascii"),
+            str(hashes_raw, "ascii"),
             findings["findings"],
             lines,
             header["written_ns"],
@@ -292,14 +320,69 @@ def _read(where: Path) -> Kept | None:
         at == len(body)
         and isinstance(kept.key, str)
         and isinstance(kept.generation, str)
-        and findings.get("generation") == kept.generation
         and isinstance(kept.findings, dict)
         and len(stats) == 2 * n
         and len(kept.hashes) == 32 * n
         and lines.count(b"\n") == n - 1
     ):
         return None
+    journal = _read_journal(where, kept.generation, n)
+    if journal is not None:
+        kept.generation, rows = journal
+        kept.apply(rows)
+    if findings.get("generation") != kept.generation:
+        return None  # findings of another run than these rows
     return kept
+
+
+def _journal_path(rows: Path) -> Path:
+    return rows.with_name(rows.name + "-journal")
+
+
+def _read_journal(where: Path, base: str, n: int) -> tuple[str, dict[int, list[Any]]] | None:
+    """The generation and rows of the journal kept on top of rows ``base``, if one is."""
+    import zlib
+
+    try:
+        head, _, body = cache.read_regular(_journal_path(where)).partition(b"\n")
+        header = json.loads(head)
+        if header.get("format") != [cache.FORMAT, FORMAT] or header.get("seal") != zlib.crc32(body):
+            return None
+        journal = json.loads(body)
+        if journal["base"] != base or not isinstance(journal["generation"], str):
+            return None
+        rows = {int(j): row for j, row in journal["rows"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    for j, row in rows.items():
+        if not (
+            0 <= j < n
+            and isinstance(row, list)
+            and len(row) == 5
+            and all(isinstance(x, int) for x in (row[0], row[1], row[4]))
+            and isinstance(row[2], str)
+            and len(row[2]) == 32
+            and row[2].isascii()
+            and isinstance(row[3], str)
+            and "\n" not in row[3]
+        ):
+            return None
+    return journal["generation"], rows
+
+
+def _write_journal(where: Path, base: str, generation: str, rows: dict[int, list[Any]]) -> None:
+    import zlib
+
+    body = _ENCODE({"base": base, "generation": generation, "rows": rows}).encode()
+    header = json.dumps({"format": [cache.FORMAT, FORMAT], "seal": zlib.crc32(body)})
+    with contextlib.suppress(OSError):  # then the next run is a full one
+        cache.replace_file(_journal_path(where), header.encode() + b"\n" + body)
+
+
+def forget_journal(where: Path) -> None:
+    """Remove the journal: new rows were written whole."""
+    with contextlib.suppress(OSError):  # then it names rows that are gone, and is not read
+        _journal_path(where).unlink(missing_ok=True)
 
 
 def _write(where: Path, kept: Kept) -> None:
@@ -322,8 +405,8 @@ def _write_findings(where: Path, generation: str, findings: dict[str, Any]) -> N
 
 def _paths_and_stats(before: loader.Stamp) -> tuple[bytes, array.array[int]]:
     """The listing's paths as the rows keep them, and sizes and times one after the other."""
-    paths = "\n".join([path for _, path in before.listing[0]])
-    stats = array.array("q", [x for pair in before.stats for x in pair])
+    paths = "\n".join(map(operator.itemgetter(1), before.listing[0]))
+    stats = array.array("q", itertools.chain.from_iterable(before.stats))
     return paths.encode("utf-8", "surrogateescape"), stats
 
 
@@ -378,6 +461,8 @@ class Outcome(NamedTuple):
 
     findings: list[Finding]
     kept: Kept
+    journal: dict[int, list[Any]] | None
+    """The rows changed since the rows were written whole, when few: kept instead of them."""
 
     def racy(self, before: loader.Stamp) -> dict[str, str]:
         """Content hashes of the files changed too recently for their time to be trusted."""
@@ -394,10 +479,21 @@ class Outcome(NamedTuple):
 
 
 def save(where: Path, generation: str, outcome: Outcome) -> None:
-    """Keep the rows and findings of an incremental run for the next one."""
-    outcome.kept.generation = generation
-    _write(where, outcome.kept)
-    _write_findings(where, generation, outcome.kept.findings)
+    """Keep the rows and findings of an incremental run for the next one.
+
+    A few changed rows go to the journal: the rows are not written whole again (megabytes).
+    """
+    kept = outcome.kept
+    if outcome.journal is not None:
+        now = time.time_ns()
+        for row in outcome.journal.values():
+            row[4] = row[4] or now
+        _write_journal(where, kept.base, generation, outcome.journal)
+    else:
+        kept.generation = generation
+        _write(where, kept)
+        forget_journal(where)
+    _write_findings(where, generation, kept.findings)
 
 
 def update(
@@ -451,6 +547,7 @@ class _Run:
         self.summaries: dict[int, Summary] = {}
         self.lines: dict[int, bytes] = {}
         self.hashes: dict[int, str] = {}
+        self.verified: set[int] = set()  # rows whose content was compared: written anew
         limit = max(MIN_LIMIT, len(self.files) // 20)
         self.limit = limit
 
@@ -521,15 +618,17 @@ class _Run:
                         for i in range(start // 2, stop)
                         if stats[2 * i : 2 * i + 2] != kept.stats[2 * i : 2 * i + 2]
                     ]
-        if self.before.newest_ns + cache.RACY_NS <= kept.written_ns:
+        written = min([kept.written_ns, *(row[4] for row in kept.journal.values())])
+        if self.before.newest_ns + cache.RACY_NS <= written:
             return changed
-        # Changed too close to the rows' writing for its time to tell: its content decides.
+        # Changed too close to its row's writing for its time to tell: its content decides.
         known = set(changed)
-        cutoff = kept.written_ns - cache.RACY_NS
+        cutoff = written - cache.RACY_NS
         for i, ns in enumerate(stats[1::2]):
-            if ns <= cutoff or i in known:
+            if ns <= cutoff or i in known or ns + cache.RACY_NS <= kept.written(old[i]):
                 continue
             expected = kept.hash(old[i])
+            self.verified.add(i)
             if not expected or not cache.same_content(self.files[i][1], expected):
                 changed.append(i)
         return sorted(changed)
@@ -615,8 +714,8 @@ class _Run:
 
     def _assemble(
         self, recheck: set[int], found: dict[int, list[Finding]]
-    ) -> tuple[list[Finding], Kept]:
-        """Every finding, and the rows to keep for the next run."""
+    ) -> tuple[list[Finding], Kept, dict[int, list[Any]] | None]:
+        """Every finding, the rows to keep for the next run, and the journal to keep instead."""
         kept = self.kept
         findings: dict[int, list[list[list[Any]]]] = {}
         for j, pair in kept.findings.items():
@@ -637,15 +736,29 @@ class _Run:
             shown = loader.display_path(self.files[i][1], self.cwd)
             own, cross = findings[i]
             out += [Finding(shown, f[0], f[1], f[2], f[3], Severity(f[4])) for f in (*own, *cross)]
-        return out, Kept(
+        rows = Kept(
             kept.key,
-            "",
+            kept.base,
             self.paths,
             self.stats,
             self._hashes(),
             {str(i): pair for i, pair in sorted(findings.items())},
             self._lines(),
+            kept.written_ns,
         )
+        return out, rows, self._journal()
+
+    def _journal(self) -> dict[int, list[Any]] | None:
+        """The rows changed since the rows were written whole, or None to write them whole."""
+        if not self.same_names:
+            return None
+        journal = dict(self.kept.journal)
+        for i in {*self.hashes, *self.verified}:
+            line = self.lines[i] if i in self.lines else self.kept.line(i)
+            content_hash = self.hashes.get(i, self.kept.hash(i)) or _NO_HASH
+            # Written now (0 until the journal is): compared by content, or read, this run.
+            journal[i] = [self.stats[2 * i], self.stats[2 * i + 1], content_hash, line.decode(), 0]
+        return journal if len(journal) <= self.limit else None
 
     def _hashes(self) -> str:
         kept = self.kept

@@ -270,6 +270,7 @@ def run(
                 from rarereg import incremental
 
                 incremental.keep_findings(rows[0], key, loaded, cross)
+                incremental.forget_journal(rows[0])
     return Report(root, count, tuple(findings)), loaded
 
 

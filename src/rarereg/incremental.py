@@ -5,7 +5,8 @@ file's name, size, time and content hash, its findings (its own: reading, parsin
 those the cross-file checks gave it), and one line of summary: what the file gives other files'
 checks (the id it claims, a FINESS number, ORPHAcodes, each with what those checks read of it),
 what it looks up (its id, the ids it refers to, its FINESS number and codes), and its parent
-link if it is a hospital. Summaries are made where the file is parsed and kept in its record.
+link if it is a hospital. The rows are made by the process that writes the cache of files, while
+the cross-file checks run; the findings are kept after, in a file of their own.
 
 A later run whose other inputs (version, working folder, settings, schemas, ``sources/``, date)
 are unchanged finds the changed files by size and time (a time too close to the rows' writing
@@ -17,8 +18,11 @@ change gave or took away, and, when ids changed hands, those with an unknown ref
 giving what they look up; the others keep their findings. A file's summaries are searched as
 text: a token is found where the summaries spell it, and only those lines are read.
 
-Anything this does not cover is a full run: a hospital's parent link changed, a checker the
-summaries are not made for, too many files changed, rows missing, altered or of another version.
+Such a run keeps its few changed rows in a journal beside the rows, rather than writing them
+whole again; a run whose files are not the same (added, removed, renamed) or whose journal grew
+long writes them whole. Anything this does not cover is a full run: a hospital's parent link
+changed, a checker the summaries are not made for, too many files changed, rows, journal or
+findings missing, altered, of another version or of another run.
 """
 
 from __future__ import annotations

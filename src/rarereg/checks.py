@@ -132,29 +132,28 @@ def references(kind: str, data: dict[str, Any]) -> list[str]:
     An incremental run rechecks a file when one of these ids changes hands: keep this in step
     with the checks below (a test compares it with what they look up).
     """
-    found: list[Any] = []
-    if kind == "hospital":
-        found.append(data.get("parent"))
-    elif kind == "network":
-        found.append(data.get("host"))
-        found.extend(_items(data.get("erns")))
-    elif kind == "centre":
-        found += [data.get("network"), data.get("reference_centre")]
-        found.extend(_items(data.get("erns")))
-        label = data.get("label")
+    get = data.get  # this runs once per file of a full run: plain lookups, few calls
+    if kind == "centre":
+        found = [get("network"), get("reference_centre")]
+        erns, label = get("erns"), get("label")
+        if isinstance(erns, list):
+            found += erns
         if isinstance(label, dict):
             found.append(label.get("campaign"))
-        for old in _items(data.get("previous_labels")):
-            if isinstance(old, dict):
-                found.append(old.get("campaign"))
-        for site in _items(data.get("sites")):
-            if isinstance(site, dict):
-                found.append(site.get("hospital"))
+        for key, inner in (("previous_labels", "campaign"), ("sites", "hospital")):
+            items = get(key)
+            if isinstance(items, list):
+                found += [item.get(inner) for item in items if isinstance(item, dict)]
+    elif kind == "hospital":
+        found = [get("parent")]
+    elif kind == "network":
+        found = [get("host")]
+        erns = get("erns")
+        if isinstance(erns, list):
+            found += erns
+    else:
+        return []
     return [i for i in found if isinstance(i, str)]
-
-
-def _items(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _check_ids(parsed: list[Entry]) -> Iterator[Finding]:

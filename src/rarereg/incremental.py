@@ -120,7 +120,7 @@ def _summary(
         # (all of it, hashed).
         sort = data.get("kind") if kind in ("network", "centre") else None
         whole = content_hash if kind == "campaign" else None
-        shaped = not any(f[2] == "schema" and f[4] == "error" for f in findings)
+        shaped = not findings or not any(f[2] == "schema" and f[4] == "error" for f in findings)
         gives[f"i:{claim}"] = f"{kind}|{shaped:d}|{sort!r}|{whole}"
         needs.append(f"i:{claim}")
     if kind == "hospital":
@@ -131,7 +131,7 @@ def _summary(
         parent = data.get("parent")
         if claim is not None and isinstance(parent, str) and parent != claim:
             loop = [claim, parent]
-    elif kind == "centre":
+    elif kind == "centre" and "diseases" in data:
         codes = codes_given(data)
         if codes:
             needs += [f"o:{code}" for code in codes]

@@ -5,8 +5,9 @@ file's name, size, time and content hash, its findings (its own: reading, parsin
 those the cross-file checks gave it), and one line of summary: what the file gives other files'
 checks (the id it claims, a FINESS number, ORPHAcodes, each with what those checks read of it),
 what it looks up (its id, the ids it refers to, its FINESS number and codes), and its parent
-link if it is a hospital. The rows are made by the process that writes the cache of files, while
-the cross-file checks run; the findings are kept after, in a file of their own.
+link if it is a hospital. The rows are made by a forked process, beside the one that writes the
+cache of files, while the cross-file checks run; the findings are kept after, in a file of their
+own.
 
 A later run whose other inputs (version, working folder, settings, schemas, ``sources/``, date)
 are unchanged finds the changed files by size and time (a time too close to the rows' writing
@@ -419,13 +420,13 @@ def keeper(
 ) -> Callable[[list[loader.Plain]], None] | None:
     """What keeps the rows of a full run, given its files as the cache keeps them.
 
-    It runs in the process that writes the cache, while this one checks; the findings are kept
+    It runs in a forked process (on a large registry) while this one checks; the findings are kept
     after (:func:`keep_findings`). None when rows cannot describe this registry.
     """
     files = before.listing[0]
     if not files or not supported() or any("\n" in path for _, path in files):
         return None
-    readers()  # imported here, once, before the cache's writer is forked
+    readers()  # imported here, once, before the process that uses them is forked
 
     def keep(plain: list[loader.Plain]) -> None:
         lines, hashes = [], []

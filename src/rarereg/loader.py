@@ -488,8 +488,8 @@ def load(
 
     ``listing`` is the result of :func:`list_files` when the caller already has it, and
     ``stats`` each of its files' size and time (from a :class:`Stamp`); ``progress`` is called
-    as files are done. ``background`` is given every file as the cache keeps it, after the
-    cache is written and, on a large registry, in the process that writes it.
+    as files are done. ``background`` is given every file as the cache keeps it, on a large
+    registry in a forked process of its own; ``saved`` of the result waits for it too.
     """
     with gcpause.paused():
         return _load(root, cwd, cache_dir, listing, stats, progress or _no_progress, background)
@@ -557,24 +557,25 @@ def _load(
         entries[i] = _from_record(kind, path, shown_of[i], record)
         if status == _PARSED:
             store.put(path, record)
-    plain: list[Plain] = [(None, [], "")] * len(files)
-    for i, record in hits:
-        plain[i] = (record.data, record.findings, record.hash)
-    for n, i in enumerate(todo):
-        if results[n][3] != _SAME_CONTENT:
-            plain[i] = (results[n][4], results[n][5], results[n][2])
-
-    def persist() -> None:
-        store.save()
-        if background is not None:
-            background(plain)
-
-    if len(todo) >= PARALLEL_MIN or (background is not None and len(files) >= PARALLEL_MIN):
-        # Much to write: a forked process writes it while this one checks.
-        saved = shares.in_background(persist)
+    if len(todo) >= PARALLEL_MIN:
+        # Many records to write: a forked process writes them while this one checks.
+        saved = shares.in_background(store.save)
     else:
-        persist()
+        store.save()
         saved = _saved
+    if background is not None:
+        plain: list[Plain] = [(None, [], "")] * len(files)
+        for i, record in hits:
+            plain[i] = (record.data, record.findings, record.hash)
+        for n, i in enumerate(todo):
+            if results[n][3] != _SAME_CONTENT:
+                plain[i] = (results[n][4], results[n][5], results[n][2])
+        if len(files) >= PARALLEL_MIN:
+            # Another forked process, beside the cache's writer: both run while this one checks.
+            done = shares.in_background(lambda: background(plain))
+            saved = _both(saved, done)
+        else:
+            background(plain)
 
     def build() -> list[Entry]:
         for i, record in hits:
@@ -596,6 +597,14 @@ Plain = tuple[dict[str, Any] | None, list[list[Any]], str]
 
 def _saved() -> None:
     return None
+
+
+def _both(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
+    def wait() -> None:
+        first()
+        second()
+
+    return wait
 
 
 def _prepare() -> None:

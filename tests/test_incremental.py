@@ -462,6 +462,8 @@ def test_hostile_rows_mean_a_full_run(
         warm(root, cache_dir)
         editor = Editor(root, clock)
         editor.apply("id", root / "hospitals" / "chu-reims.yaml", root, 1)
+        assert warm(root, cache_dir) == cold(root)  # incremental: the rows made whole
+        editor.apply("field", root / "hospitals" / "chu-reims.yaml", root, 1)
         assert warm(root, cache_dir) == cold(root)  # incremental: its rows in a journal
         editor.apply("field", root / "hospitals" / "chu-lille.yaml", root, 1)
         spoil(_rows(cache_dir))
@@ -623,8 +625,12 @@ def test_a_few_edits_leave_the_rows_alone(
             clock.stamp(path)
         warm(root, cache_dir)
         rows = _rows(cache_dir)
-        written = rows.stat().st_ino, rows.stat().st_mtime_ns
+        made = rows.stat().st_ino, rows.stat().st_mtime_ns
         editor = Editor(root, clock)
+        editor.apply("field", _named(root, "ap-hp"), root, 0)
+        assert warm(root, cache_dir) == cold(root)
+        written = rows.stat().st_ino, rows.stat().st_mtime_ns
+        assert written != made  # kept without summaries by the full run: now made whole
         for op, name in [("field", "chu-reims"), ("id", "chu-lille"), ("field", "lupus")]:
             editor.apply(op, _named(root, name), root / "hospitals" / "ap-hp.yaml", 0)
             assert warm(root, cache_dir) == cold(root)
@@ -640,4 +646,29 @@ def test_a_few_edits_leave_the_rows_alone(
         assert warm(root, cache_dir) == cold(root)
         assert (rows.stat().st_ino, rows.stat().st_mtime_ns) != written
         assert not incremental._journal_path(rows).exists()
-        assert len(counted) == 5
+        assert len(counted) == 6
+
+
+def test_summaries_are_made_only_from_the_same_contents(
+    counted: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summaries are made from the cache's records only where they hold the same contents.
+
+    A full run keeps no summaries; the next run makes them from the records, unless one holds
+    another content than the rows name: then a full run, with the same findings.
+    """
+    trust_times(monkeypatch)
+    clock = Clock()
+    with registry_copy() as root:
+        cache_dir = root.parent / "cache"
+        for path in root.glob("*/*.yaml"):
+            clock.stamp(path)
+        warm(root, cache_dir)
+        editor = Editor(root, clock)
+        editor.apply("id", _named(root, "chu-reims"), _named(root, "chu-lille"), 0)
+        loader.load(root, root.parent, cache_dir)  # the cache now holds the new content
+        assert warm(root, cache_dir) == cold(root)
+        assert counted == []  # the rows' summaries could not be made: a full run
+        editor.apply("field", _named(root, "lupus"), root, 0)
+        assert warm(root, cache_dir) == cold(root)
+        assert len(counted) == 1  # an incremental run again

@@ -208,6 +208,10 @@ class FileCache:
         shard.fresh[name] = shard.records[name]
         return record
 
+    def record(self, name: str) -> Record | None:
+        """A file's record as kept, whatever its size and time (its hash says what it holds)."""
+        return _record(self._shard(name).records.get(name))
+
     def get_by_hash(self, name: str, content_hash: str, size: int, mtime_ns: int) -> Record | None:
         """The record of a file whose content is unchanged, though its time moved."""
         record = _record(self._shard(name).records.get(name))

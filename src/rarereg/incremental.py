@@ -167,6 +167,7 @@ class Kept:
         "lines",
         "paths",
         "stats",
+        "whole",
         "written_ns",
     )
 
@@ -178,7 +179,7 @@ class Kept:
         stats: array.array[int],
         hashes: str,
         findings: dict[str, list[list[list[Any]]]],
-        lines: bytes,
+        lines: bytes | None,
         written_ns: int = 0,
     ) -> None:
         self.key = key
@@ -192,8 +193,10 @@ class Kept:
         """The content hashes, 32 characters each (dashes for a file that could not be read)."""
         self.findings = findings
         """By file index (as text), only for files with any: [own findings, cross-file ones]."""
-        self.lines = lines
+        self.lines = lines or b""
         """One summary per file, a line each."""
+        self.whole = lines is not None
+        """False for rows a full run kept without their summaries (made when first needed)."""
         self.written_ns = written_ns
         self._split: list[bytes] | None = None
         self.base = generation
@@ -274,6 +277,7 @@ class Kept:
             "written_ns": self.written_ns,
             "seal": zlib.crc32(body),
             "sizes": [len(part) for part in parts],
+            "whole": self.whole,
         }
         return json.dumps(header).encode() + b"\n" + body
 
@@ -308,6 +312,7 @@ def _read(where: Path) -> Kept | None:
         stats = array.array("q")
         stats.frombytes(stats_raw)
         findings = json.loads(cache.read_regular(_findings_path(where)))
+        whole = header["whole"] is True
         kept = Kept(
             meta["key"],
             meta["generation"],
@@ -315,7 +320,7 @@ def _read(where: Path) -> Kept | None:
             stats,
             str(hashes_raw, "ascii"),
             findings["findings"],
-            lines,
+            lines if whole else None,
             header["written_ns"],
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -328,10 +333,10 @@ def _read(where: Path) -> Kept | None:
         and isinstance(kept.findings, dict)
         and len(stats) == 2 * n
         and len(kept.hashes) == 32 * n
-        and lines.count(b"\n") == n - 1
+        and (lines.count(b"\n") == n - 1 if whole else not lines)
     ):
         return None
-    journal = _read_journal(where, kept.generation, n)
+    journal = _read_journal(where, kept.generation, n) if whole else None
     if journal is not None:
         kept.generation, rows = journal
         kept.apply(rows)
@@ -420,26 +425,44 @@ def keeper(
 ) -> Callable[[list[loader.Plain]], None] | None:
     """What keeps the rows of a full run, given its files as the cache keeps them.
 
-    It runs in a forked process (on a large registry) while this one checks; the findings are kept
-    after (:func:`keep_findings`). None when rows cannot describe this registry.
+    Only each file's path, size, time and hash are kept here (milliseconds): the summaries are
+    made by the first incremental run, from the cache's records of the very same contents, so
+    that a full run pays nothing for them. None when rows cannot describe this registry.
     """
     files = before.listing[0]
     if not files or not supported() or any("\n" in path for _, path in files):
         return None
-    readers()  # imported here, once, before the process that uses them is forked
 
     def keep(plain: list[loader.Plain]) -> None:
-        lines, hashes = [], []
-        for (kind, path), (data, findings, content_hash) in zip(files, plain, strict=True):
-            lines.append(summarize(kind, path, data, findings, content_hash))
-            hashes.append(content_hash or _NO_HASH)
-        if any(len(h) != 32 for h in hashes) or any("\n" in line for line in lines):
+        hashes = [content_hash or _NO_HASH for _, _, content_hash in plain]
+        if any(len(h) != 32 for h in hashes):
             return  # a row that could not be read back
         paths, stats = _paths_and_stats(before)
-        body = "\n".join(lines).encode()
-        _write(where, Kept(key, generation, paths, stats, "".join(hashes), {}, body))
+        _write(where, Kept(key, generation, paths, stats, "".join(hashes), {}, None))
 
     return keep
+
+
+def _fill(kept: Kept, root: Path, cache_dir: Path) -> bool:
+    """Make the summaries of rows kept without them, from the cache's records of each file.
+
+    A record counts only if it holds the very content the rows name (its hash): else False.
+    """
+    from rarereg import schemas
+
+    store = cache.FileCache.open(cache_dir, root, schemas.schema_fingerprint())
+    names = kept.paths.decode("utf-8", "surrogateescape").split("\n")
+    lines = []
+    for j, path in enumerate(names):
+        kind = loader.FOLDERS.get(path.rsplit(os.sep, 2)[-2])
+        expected = kept.hash(j)
+        record = store.record(path) if expected else None
+        if kind is None or (expected and (record is None or record.hash != expected)):
+            return False
+        data, findings = (record.data, record.findings) if record is not None else (None, [])
+        lines.append(summarize(kind, path, data, findings, expected))
+    kept.lines = "\n".join(lines).encode()
+    return True
 
 
 def keep_findings(
@@ -509,12 +532,15 @@ def update(
     cwd: Path,
     today: dt.date,
     warn_until: dt.date,
+    cache_dir: Path,
 ) -> Outcome | None:
     """The findings after the changes since the kept rows, or None when a full run is needed."""
     if not supported():
         return None
     kept = _read(where)
     if kept is None or kept.key != key:
+        return None
+    if not kept.whole and not _fill(kept, root, cache_dir):
         return None
     try:
         return _Run(kept, before, root, cwd, (today, warn_until)).outcome()
@@ -755,7 +781,7 @@ class _Run:
 
     def _journal(self) -> dict[int, list[Any]] | None:
         """The rows changed since the rows were written whole, or None to write them whole."""
-        if not self.same_names:
+        if not self.same_names or not self.kept.whole:
             return None
         journal = dict(self.kept.journal)
         for i in {*self.hashes, *self.verified}:

@@ -488,8 +488,7 @@ def load(
 
     ``listing`` is the result of :func:`list_files` when the caller already has it, and
     ``stats`` each of its files' size and time (from a :class:`Stamp`); ``progress`` is called
-    as files are done. ``background`` is given every file as the cache keeps it, on a large
-    registry in a forked process of its own; ``saved`` of the result waits for it too.
+    as files are done. ``background`` is given every file as the cache keeps it.
     """
     with gcpause.paused():
         return _load(root, cwd, cache_dir, listing, stats, progress or _no_progress, background)
@@ -570,12 +569,7 @@ def _load(
         for n, i in enumerate(todo):
             if results[n][3] != _SAME_CONTENT:
                 plain[i] = (results[n][4], results[n][5], results[n][2])
-        if len(files) >= PARALLEL_MIN:
-            # Another forked process, beside the cache's writer: both run while this one checks.
-            done = shares.in_background(lambda: background(plain))
-            saved = _both(saved, done)
-        else:
-            background(plain)
+        background(plain)
 
     def build() -> list[Entry]:
         for i, record in hits:
@@ -597,14 +591,6 @@ Plain = tuple[dict[str, Any] | None, list[list[Any]], str]
 
 def _saved() -> None:
     return None
-
-
-def _both(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
-    def wait() -> None:
-        first()
-        second()
-
-    return wait
 
 
 def _prepare() -> None:

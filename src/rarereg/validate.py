@@ -230,7 +230,7 @@ def run(
         # Only files changed since the last run, perhaps: check them and what they touch.
         rows_key = results_key(root, cwd, settings, today, warn_until, before, files=False)
         rows = incremental.rows_path(root, cache_dir), rows_key
-        outcome = incremental.update(*rows, root, before, cwd, today, warn_until)
+        outcome = incremental.update(*rows, root, before, cwd, today, warn_until, cache_dir)
         if outcome is not None:
             kept = settings.apply(sorted(outcome.findings, key=Finding.sort_key))
             cache.save_results(_results_path(root, cache_dir), key, kept, outcome.racy(before))

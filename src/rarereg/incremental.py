@@ -5,9 +5,9 @@ file's name, size, time and content hash, its findings (its own: reading, parsin
 those the cross-file checks gave it), and one line of summary: what the file gives other files'
 checks (the id it claims, a FINESS number, ORPHAcodes, each with what those checks read of it),
 what it looks up (its id, the ids it refers to, its FINESS number and codes), and its parent
-link if it is a hospital. The rows are made by a forked process, beside the one that writes the
-cache of files, while the cross-file checks run; the findings are kept after, in a file of their
-own.
+link if it is a hospital. A full run keeps only the paths, sizes, times and hashes (and the
+findings, in a file of their own): the first incremental run after it makes the summaries from
+the cache's records of the very same contents, so that a full run pays nothing for them.
 
 A later run whose other inputs (version, working folder, settings, schemas, ``sources/``, date)
 are unchanged finds the changed files by size and time (a time too close to the rows' writing

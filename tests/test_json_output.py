@@ -31,12 +31,15 @@ _nested = st.recursive(
         _nested,
         st.lists(_nested, max_size=3),  # rows that are not flat: left to json.dumps, same text
         st.dictionaries(st.text(max_size=3), st.lists(_nested, max_size=3), max_size=3),
+        # Tables beside plain values, as a report writes them (its date first).
+        st.dictionaries(st.text(max_size=3), st.one_of(_scalars, _rows), max_size=4),
     )
 )
 @example([{"a": "\x000\x00", "b": [1]}])  # a text that looks like the writer's own marker
 @example([{"hospitals": ["a", "b"], "none": [], "n": 1}])
 @example([{"a": 1}, {}])  # an empty row after a flat one
 @example({"t": [{"a": [1, [2]]}]})  # a nested list in the last place
+@example({"as_of": "2026-11-25", "kind": [{"kind": "crmr", "centres": 2}], "none": []})
 def test_same_text_as_the_standard_encoder(data: Any) -> None:
     """Rows, tables of rows or any other value: byte for byte what json.dumps writes."""
     expected = json.dumps(data, ensure_ascii=False, indent=2)

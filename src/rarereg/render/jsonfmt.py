@@ -35,13 +35,12 @@ def _tables(data: Any) -> str | None:
     try:
         if type(data) is list and data:
             return _rows(data, "")
-        if (
-            type(data) is dict
-            and data
-            and all(type(k) is str and type(v) is list for k, v in data.items())
-        ):
-            key = json.JSONEncoder(ensure_ascii=False).encode
-            parts = [f"  {key(k)}: {_rows(v, '  ')}" for k, v in data.items()]
+        if type(data) is dict and data and all(type(k) is str for k in data):
+            # Tables by name, and plain values beside them (a report's date, say).
+            parts = [
+                f"  {_text(k)}: {_rows(v, '  ') if type(v) is list else _scalar(v)}"
+                for k, v in data.items()
+            ]
             return "{\n" + ",\n".join(parts) + "\n}"
     except _Shape:
         pass

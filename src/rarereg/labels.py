@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rarereg.model import Centre, Label, Registry, ReportedEnd
 
@@ -218,8 +219,7 @@ def end_certainty(reg: Registry, centre: Centre) -> EndCertainty:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Expiry:
+class Expiry(NamedTuple):
     """One label end to watch."""
 
     centre: Centre
@@ -282,8 +282,7 @@ def expiry_row(reg: Registry, e: Expiry) -> dict[str, object]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class MaybeEnding:
+class MaybeEnding(NamedTuple):
     """A label with no known end whose reported ends fall in the window asked about."""
 
     centre: Centre

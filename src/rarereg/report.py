@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from rarereg import labels
 from rarereg.model import Centre, Registry, Site, source_name
@@ -36,8 +35,7 @@ PUBLISHED_KEYS = (
 NONE = "(none)"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One site of one centre: the unit that hospitals count."""
 
     centre: Centre
@@ -206,8 +204,7 @@ def _held(row: dict[str, Any], counts: dict[str, Any]) -> int:
     return sum(int(row[_HELD_KEY[k]]) for k in PUBLISHED_KINDS if isinstance(counts.get(k), int))
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(NamedTuple):
     """How much of what a hospital publishes the registry holds."""
 
     hospital: str

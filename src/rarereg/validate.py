@@ -9,6 +9,7 @@ import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rarereg import cache, config, label_checks, loader
 from rarereg.findings import Finding, Severity
@@ -47,8 +48,7 @@ _UNSEEN_INPUTS = Input.DATE | Input.SOURCES_DIR
 """Inputs git cannot be trusted to report changes of: the day, and sources/ (often ignored)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(NamedTuple):
     """What changed since a git revision, as the rules' inputs see it."""
 
     files: frozenset[str]

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rarereg import query
@@ -295,3 +297,49 @@ def test_centres_pointing_at_a_file_left_out_are_left_out(
     exported = json.loads(export.stdout)
     text = json.dumps(exported)
     assert "chu-reims" not in text and "lupus" not in text, text[:2000]
+
+
+_NAME = st.lists(
+    st.sampled_from([*"abcDE é-'Œœ0", " de ", " la ", "Lille", "CHU", "Hôpital"]), max_size=6
+).map("".join)
+
+
+@given(names=st.lists(st.tuples(_NAME, st.lists(_NAME, max_size=2)), max_size=6), query=_NAME)
+def test_hospital_names_match_as_when_every_name_is_normalised(
+    names: list[tuple[str, list[str]]], query: str
+) -> None:
+    """Skipping names that cannot hold the query's words changes no answer (nor any error)."""
+    from rarereg import query as q
+    from rarereg.model import Hospital
+
+    hospitals = [
+        Hospital(f"h-{i}", name, tuple(aliases), None, None, None, None, {})
+        for i, (name, aliases) in enumerate(names)
+    ]
+
+    def every_name_normalised() -> list[str]:
+        wanted = q.normalise(query)
+        if not wanted:
+            raise q.QueryError("empty hospital name")
+        exact = [h.id for h in hospitals if any(q.normalise(n) == wanted for n in q._names(h))]
+        if exact:
+            return exact
+        words = set(wanted.split())
+        partial = [
+            h.id
+            for h in hospitals
+            if any(words <= set(q.normalise(n).split()) for n in q._names(h))
+        ]
+        if partial:
+            return partial
+        raise q.QueryError(q._unknown_message("hospital", query, hospitals))
+
+    def outcome(find: Any) -> Any:
+        try:
+            return find()
+        except q.QueryError as exc:
+            return str(exc)
+
+    assert outcome(lambda: q.match_names(query, hospitals, "hospital")) == outcome(
+        every_name_normalised
+    )

@@ -71,11 +71,12 @@ def command(
         orpha=orpha,
     )
     try:
-        rows = query.list_rows(reg, what.value, filters)
+        resolved = query.resolve_for(reg, what.value, filters)
+        rows = query.rows_of(reg, what.value, resolved)
     except query.QueryError as exc:
         common.fail(str(exc))
     table = Table(columns.LISTS[what.value], rows, fields=query.COLUMNS[what.value])
     doc = Tables([table], empty=f"No {what.value} match.", count_rows=True)
     common.present(ctx, doc, fmt.value, output, excel=excel, no_pager=no_pager)
     if hospital:
-        common.say_coverage(reg, common.resolve(reg, query.Filters(hospital)).matched_hospitals)
+        common.say_coverage(reg, resolved.matched_hospitals)

@@ -99,6 +99,23 @@ def _work_chunks(
 
 def _fork(claim: Callable[[], int], work: Callable[[int], Any], count: int) -> tuple[int, int]:
     """A worker process and the pipe its results come back through; (0, -1) when none."""
+
+    def chunks() -> list[tuple[int, list[Any]]]:
+        out: list[tuple[int, list[Any]]] = []
+        while (start := claim()) < count:
+            stop = min(start + CHUNK, count)
+            out.append((start, [work(i) for i in range(start, stop)]))
+        return out
+
+    return _forked(chunks)
+
+
+def _forked(produce: Callable[[], Any]) -> tuple[int, int]:
+    """A forked process sending back ``marshal.dumps(produce())``, and the pipe it comes through.
+
+    (0, -1) when no pipe or process can be made. The fork leaves Ctrl-C to this process (which
+    stops it) and never returns.
+    """
     try:
         read_fd, write_fd = os.pipe()
     except OSError:
@@ -112,18 +129,13 @@ def _fork(claim: Callable[[], int], work: Callable[[int], Any], count: int) -> t
     if pid:
         os.close(write_fd)
         return pid, read_fd
-    # The worker: Ctrl-C is the parent's to handle (it stops the workers); never return.
     status = 1
     try:
         from rarereg.interrupt import ignore_ctrl_c
 
         ignore_ctrl_c()
         os.close(read_fd)
-        out: list[tuple[int, list[Any]]] = []
-        while (start := claim()) < count:
-            stop = min(start + CHUNK, count)
-            out.append((start, [work(i) for i in range(start, stop)]))
-        blob = marshal.dumps(out)
+        blob = marshal.dumps(produce())
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(blob)
         status = 0
@@ -131,19 +143,26 @@ def _fork(claim: Callable[[], int], work: Callable[[int], Any], count: int) -> t
         os._exit(status)
 
 
-def _gather(pid: int, fd: int, results: list[Any], done: list[bool]) -> None:
-    """Take a worker's results, if it finished well."""
-    with os.fdopen(fd, "rb", closefd=False) as pipe:
-        blob = pipe.read()
+def _received(pid: int, fd: int) -> tuple[bool, Any]:
+    """What a fork sent, as (True, value), when it ended well; else (False, None).
+
+    A fork the system reaped first (SIGCHLD ignored) counts as failed: how it ended is unknown.
+    """
     try:
+        with os.fdopen(fd, "rb", closefd=False) as pipe:
+            blob = pipe.read()
         _, status = os.waitpid(pid, 0)
-    except ChildProcessError:
-        return  # reaped by the system (SIGCHLD ignored): how it ended is unknown, redo its work
-    if status != 0:
-        return
-    try:
-        chunks = marshal.loads(blob)
-    except (EOFError, ValueError, TypeError):
+        if status == 0:
+            return True, marshal.loads(blob)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    return False, None
+
+
+def _gather(pid: int, fd: int, results: list[Any], done: list[bool]) -> None:
+    """Take a worker's results, if it finished well (otherwise its share is redone here)."""
+    ok, chunks = _received(pid, fd)
+    if not ok:
         return
     for start, values in chunks:
         results[start : start + len(values)] = values
@@ -214,16 +233,10 @@ class Alongside:
             return self._task()
         pid, self._pid = self._pid, 0
         try:
-            with os.fdopen(self._fd, "rb", closefd=False) as pipe:
-                blob = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            if status == 0:
-                return marshal.loads(blob)
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
+            ok, value = _received(pid, self._fd)
         finally:
             _stop(pid, self._fd)
-        return self._task()
+        return value if ok else self._task()
 
     def stop(self) -> None:
         """Leave the value: the fork is stopped and reaped (after an error here, say)."""
@@ -245,29 +258,6 @@ def alongside(task: Callable[[], Any]) -> Alongside | None:
         return None
     from rarereg.interrupt import held_ctrl_c
 
-    try:
-        read_fd, write_fd = os.pipe()
-    except OSError:
-        return None
-    try:
-        with held_ctrl_c():
-            pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return None
-    if pid:
-        os.close(write_fd)
-        return Alongside(pid, read_fd, task)
-    status = 1
-    try:
-        from rarereg.interrupt import ignore_ctrl_c
-
-        ignore_ctrl_c()
-        os.close(read_fd)
-        blob = marshal.dumps(task())
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(blob)
-        status = 0
-    finally:
-        os._exit(status)
+    with held_ctrl_c():
+        pid, fd = _forked(task)
+    return Alongside(pid, fd, task) if pid else None

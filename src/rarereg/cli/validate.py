@@ -98,7 +98,9 @@ def command(
     except PathOutsideRegistry as exc:
         common.fail(str(exc))
     chosen = fmt.value if fmt is not None else _default_format()
-    doc = Findings(report, _rules(), cwd, _repo_root(root), strict, __version__)
+    # Only GitHub and SARIF place findings in the repository: no git process for the others.
+    placed = chosen in ("github", "sarif")
+    doc = Findings(report, _rules(), cwd, _repo_root(root) if placed else None, strict, __version__)
     common.present(ctx, doc, chosen, output, no_pager=no_pager)
     if chosen in ("github", "sarif") or output is not None:
         from rarereg.render.text import summary

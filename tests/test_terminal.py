@@ -95,7 +95,7 @@ def test_a_full_disk_is_one_line_and_status_two(registry: Path, tmp_path: Path) 
 
 def test_exit_status_of_a_message_is_one(capsys: pytest.CaptureFixture[str]) -> None:
     """sys.exit("text") says the text and exits 1, as Python does."""
-    from rarereg.cli import _status
+    from rarereg.cli.ending import _status
 
     assert (_status(None), _status(3), _status("stopped")) == (0, 3, 1)
     assert capsys.readouterr().err == "stopped\n"

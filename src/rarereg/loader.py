@@ -685,7 +685,8 @@ def stamp(root: Path, cwd: Path) -> Stamp | None:
     try:
         for _, path in files:
             st = stat(path)  # nothing of it kept: 20,000 status objects would wake the collector
-            size, changed = st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)  # changed_ns
+            # The same time the files are read and cached by: the stamp must agree with them.
+            size, changed = st.st_size, changed_ns(st)
             lines.append(f"{path}\0{size}\0{changed}\0{st.st_ino}\n")
             stats.append((size, changed))
     except OSError:
